@@ -14,6 +14,7 @@ public sealed partial class EventSession : IAsyncDisposable
     private readonly EventStore _store;
     private readonly EventMetadata _metadata;
     private readonly List<PendingAppend> _pending = [];
+    private readonly List<Func<NpgsqlConnection, CancellationToken, Task>> _enlisted = [];
 
     internal EventSession(EventStore store, EventMetadata metadata)
     {
@@ -33,7 +34,17 @@ public sealed partial class EventSession : IAsyncDisposable
     public EventSession Append(string streamId, params object[] events) =>
         Add(streamId, null, ExpectedVersion.Any, events);
 
-    public bool HasChanges => _pending.Count > 0;
+    /// <summary>
+    /// Runs <paramref name="work"/> inside the append's transaction, before the events are written, like
+    /// Marten's queued SQL: rows outside the log (an account, a secret's hash) commit or vanish with the events.
+    /// </summary>
+    public EventSession Enlist(Func<NpgsqlConnection, CancellationToken, Task> work)
+    {
+        _enlisted.Add(work);
+        return this;
+    }
+
+    public bool HasChanges => _pending.Count > 0 || _enlisted.Count > 0;
 
     private EventSession Add(string streamId, string? streamType, long expectedVersion, object[] events)
     {
@@ -49,7 +60,7 @@ public sealed partial class EventSession : IAsyncDisposable
     /// <summary>Commits every pending append; returns the stored events in the order they were appended.</summary>
     public async Task<IReadOnlyList<StoredEvent>> SaveChangesAsync(CancellationToken ct = default)
     {
-        if (_pending.Count == 0) return [];
+        if (!HasChanges) return [];
         var options = _store.Options;
         // PostgreSQL keeps microseconds; truncate so the returned events equal what is stored.
         var clock = options.Time.GetUtcNow();
@@ -58,6 +69,7 @@ public sealed partial class EventSession : IAsyncDisposable
 
         await using var connection = await _store.DataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        foreach (var work in _enlisted) await work(connection, ct);
         await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var append in _pending)
         {
@@ -88,6 +100,28 @@ public sealed partial class EventSession : IAsyncDisposable
             batch.BatchCommands.Add(command);
         }
 
+        var positions = batch.BatchCommands.Count > 0
+            ? await ExecuteAppendsAsync(batch, rows.Select(r => (r.Append, r.Id)).ToList(), ct)
+            : [];
+
+        var stored = rows.Select(r =>
+        {
+            var (seq, version) = positions[r.Id];
+            return new StoredEvent(seq, r.Id, r.Append.StreamId, version, r.Type, r.Data, now,
+                _metadata.TenantId, _metadata.Actor, _metadata.CorrelationId, _metadata.CausationId);
+        }).ToList();
+
+        foreach (var projection in options.InlineProjections) await projection.ApplyAsync(connection, stored, ct);
+        await tx.CommitAsync(ct);
+        _pending.Clear();
+        _enlisted.Clear();
+        if (stored.Count > 0) _store.OnCommitted();
+        return stored;
+    }
+
+    private async Task<Dictionary<Guid, (long Seq, long Version)>> ExecuteAppendsAsync(
+        NpgsqlBatch batch, List<(PendingAppend Append, Guid Id)> rows, CancellationToken ct)
+    {
         var positions = new Dictionary<Guid, (long Seq, long Version)>();
         try
         {
@@ -110,19 +144,7 @@ public sealed partial class EventSession : IAsyncDisposable
         {
             throw new DuplicateEventException(await FindExistingIdAsync(rows.Select(r => r.Id).ToArray(), ct));
         }
-
-        var stored = rows.Select(r =>
-        {
-            var (seq, version) = positions[r.Id];
-            return new StoredEvent(seq, r.Id, r.Append.StreamId, version, r.Type, r.Data, now,
-                _metadata.TenantId, _metadata.Actor, _metadata.CorrelationId, _metadata.CausationId);
-        }).ToList();
-
-        foreach (var projection in options.InlineProjections) await projection.ApplyAsync(connection, stored, ct);
-        await tx.CommitAsync(ct);
-        _pending.Clear();
-        _store.OnCommitted();
-        return stored;
+        return positions;
     }
 
     private async Task<Guid> FindExistingIdAsync(Guid[] ids, CancellationToken ct)
@@ -138,6 +160,7 @@ public sealed partial class EventSession : IAsyncDisposable
     public ValueTask DisposeAsync()
     {
         _pending.Clear();
+        _enlisted.Clear();
         return ValueTask.CompletedTask;
     }
 

@@ -1,15 +1,77 @@
+using ESoviet.EventStore;
+using ESoviet.EventStore.Projections;
 using Npgsql;
 
 namespace ESoviet.Web.Infrastructure;
 
-/// <summary>Registers the PostgreSQL data source and the event store. Owned by the event-store work.</summary>
+/// <summary>Marks a record as an event of ESoviet's log; its stored name is its snake_case type name.</summary>
+public interface IDomainEvent;
+
+/// <summary>
+/// Registers the PostgreSQL data source, the event store with every domain event and projection, and the
+/// background services that keep read models and live feeds moving: schema migrations at start, the
+/// LISTEN connection, and the async projection daemon.
+/// </summary>
 public static class EventStoreSetup
 {
+    /// <summary>Read-model tables live beside the event store; their scripts are Schema/NNNN_name.sql in this project.</summary>
+    public const string AppSchemaComponent = "app";
+
     public static WebApplicationBuilder AddESovietEventStore(this WebApplicationBuilder builder)
     {
         var connectionString = builder.Configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
-        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
+            .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
+            .Build());
+        services.AddSingleton(sp =>
+        {
+            var options = new EventStoreOptions { Time = sp.GetRequiredService<TimeProvider>() };
+            options.Events.AddRange(typeof(EventStoreSetup).Assembly.GetTypes()
+                .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IDomainEvent).IsAssignableFrom(t)));
+            options.InlineProjections.AddRange(sp.GetServices<IInlineProjection>());
+            return new EventStore.EventStore(sp.GetRequiredService<NpgsqlDataSource>(), options);
+        });
+        services.AddSingleton(sp => new ProjectionDaemon(
+            sp.GetRequiredService<EventStore.EventStore>(),
+            sp.GetServices<IAsyncProjection>(),
+            sp.GetRequiredService<ILogger<ProjectionDaemon>>()));
+        services.AddSingleton(sp => new NotificationListener(
+            sp.GetRequiredService<EventStore.EventStore>(), sp.GetRequiredService<ILogger<NotificationListener>>()));
+
+        // Order matters: hosted services start in registration order, and the schema must exist first.
+        services.AddHostedService<SchemaMigrationService>();
+        services.AddHostedService<EventBackgroundService>();
         return builder;
+    }
+
+    public static IServiceCollection AddInlineProjection<T>(this IServiceCollection services) where T : class, IInlineProjection =>
+        services.AddSingleton<IInlineProjection, T>();
+
+    public static IServiceCollection AddAsyncProjection<T>(this IServiceCollection services) where T : class, IAsyncProjection =>
+        services.AddSingleton<IAsyncProjection, T>();
+
+    /// <summary>Applies the event store's and the read models' migrations before the server accepts requests.</summary>
+    private sealed class SchemaMigrationService(EventStore.EventStore store, NpgsqlDataSource dataSource, ILogger<SchemaMigrationService> logger)
+        : IHostedService
+    {
+        public async Task StartAsync(CancellationToken ct)
+        {
+            await store.ApplySchemaAsync(ct);
+            var applied = await SchemaMigrator.ApplyAsync(
+                dataSource, AppSchemaComponent, SchemaMigrator.FromEmbeddedResources(typeof(EventStoreSetup).Assembly, ".Schema."), null, ct);
+            if (applied > 0) logger.LogInformation("Applied {Count} read-model migrations.", applied);
+        }
+
+        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    }
+
+    /// <summary>Runs the LISTEN connection and the projection daemon for the app's lifetime.</summary>
+    private sealed class EventBackgroundService(NotificationListener listener, ProjectionDaemon daemon) : BackgroundService
+    {
+        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+            Task.WhenAll(listener.RunAsync(stoppingToken), daemon.RunAsync(stoppingToken));
     }
 }
