@@ -37,6 +37,8 @@ public sealed partial class EventSession : IAsyncDisposable
     /// <summary>
     /// Runs <paramref name="work"/> inside the append's transaction, before the events are written, like
     /// Marten's queued SQL: rows outside the log (an account, a secret's hash) commit or vanish with the events.
+    /// The work may read under a lock and then append to this session: its appends join the same commit.
+    /// Throwing from it rolls everything back.
     /// </summary>
     public EventSession Enlist(Func<NpgsqlConnection, CancellationToken, Task> work)
     {

@@ -1,4 +1,9 @@
+using ESoviet.Web.Voting;
+using ESoviet.Web.Deliberation;
 using ESoviet.Web.About;
+using ESoviet.Web.Accounts;
+using ESoviet.Web.Membership;
+using ESoviet.Web.Ledger;
 
 namespace ESoviet.Web.Infrastructure;
 
@@ -21,8 +26,16 @@ public static class ApiEndpoints
     {
         var api = app.MapGroup(Prefix);
 
+        // Every write of every feature: same-origin check, and the antiforgery token when the cookie authenticates.
+        api.AddEndpointFilter<CrossSiteRequestFilter>();
+
         api.MapOpenApi("/openapi/{documentName}.json");
         api.MapVersionApi();
+        api.MapAccountsApi();
+        api.MapMembershipApi();
+        api.MapDeliberationApi();
+        api.MapVotingApi();
+        api.MapLedgerApi();
 
         return app;
     }
