@@ -9,7 +9,7 @@ namespace ESoviet.Verify;
 /// it replays the organization's charter history and recounts every vote that closed. Streaming: it keeps one
 /// small state per organization and per proposal, never the file.
 /// </summary>
-public sealed class LedgerVerifier : IDisposable
+public sealed partial class LedgerVerifier : IDisposable
 {
     // {"hash":"<64 hex>","prev":"<64 hex>","entry":<entry>}
     private static ReadOnlySpan<byte> HashKey => "{\"hash\":\""u8;
@@ -59,38 +59,23 @@ public sealed class LedgerVerifier : IDisposable
                  " (the entry or the hash was changed after sealing)");
         }
 
-        JsonDocument document;
-        try
+        if (!TryReadHeader(entry.Span, out var header, out why))
         {
-            document = JsonDocument.Parse(entry);
-        }
-        catch (JsonException e)
-        {
-            Fail($"the entry is not valid JSON: {e.Message}");
+            Fail(why);
             return;
         }
-        using (document)
+        var chain = ChainOf(header.Org);
+        Link(chain, header.Position, header.Seq, prev, stated);
+        var data = entry.Slice(header.DataStart, header.DataLength);
+        // After a bad hash the entry's content cannot be trusted: it still advances the state, silently, so that the
+        // lines after it read sensibly, but only the hash is reported.
+        var count = _report.ProblemCount;
+        var kept = _report.Problems.Count;
+        Replay(chain, header, data);
+        if (!hashHolds)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !TryString(root, "org", out var org) || org.Length == 0
-                || !TryLong(root, "position", out var position)
-                || !TryLong(root, "seq", out var seq)
-                || !TryString(root, "type", out var type)
-                || !root.TryGetProperty("data", out var data))
-            {
-                Fail("the entry lacks one of org, position, seq, type or data");
-                return;
-            }
-
-            if (!_chains.TryGetValue(org, out var chain))
-            {
-                chain = new Chain(org);
-                _chains.Add(org, chain);
-            }
-            Link(chain, position, seq, prev, stated);
-            if (hashHolds) Replay(chain, root, seq, type, data);
-            else ReplayQuietly(chain, root, seq, type, data);
+            _report.ProblemCount = count;
+            if (_report.Problems.Count > kept) _report.Problems.RemoveRange(kept, _report.Problems.Count - kept);
         }
     }
 
@@ -148,6 +133,16 @@ public sealed class LedgerVerifier : IDisposable
 
     // ---- The chain ---------------------------------------------------------------------------------------------
 
+    private Chain ChainOf(string org)
+    {
+        if (!_chains.TryGetValue(org, out var chain))
+        {
+            chain = new Chain(org);
+            _chains.Add(org, chain);
+        }
+        return chain;
+    }
+
     private static bool HasLineShape(ReadOnlySpan<byte> line, out string why)
     {
         why = "";
@@ -198,29 +193,32 @@ public sealed class LedgerVerifier : IDisposable
 
     // ---- The record: charters, proposals, votes ----------------------------------------------------------------
 
-    /// <summary>After a bad hash the entry's content cannot be trusted; it still advances the state so that the next lines read sensibly.</summary>
-    private void ReplayQuietly(Chain chain, JsonElement root, long seq, string type, JsonElement data)
+    private void Replay(Chain chain, in EntryHeader header, ReadOnlyMemory<byte> data)
     {
-        var count = _report.ProblemCount;
-        var kept = _report.Problems.Count;
-        Replay(chain, root, seq, type, data);
-        _report.ProblemCount = count;
-        if (_report.Problems.Count > kept) _report.Problems.RemoveRange(kept, _report.Problems.Count - kept);
-    }
-
-    private void Replay(Chain chain, JsonElement root, long seq, string type, JsonElement data)
-    {
-        switch (type)
+        if (header.Type == EntryType.Other) return;
+        if (data.Span[0] != (byte)'{')
         {
-            case "organization_founded": Founded(chain, data); break;
-            case "charter_amended": CharterAmended(chain, data); break;
-            case "proposal_drafted": Drafted(chain, data); break;
-            case "proposal_revised": Revised(chain, data); break;
-            case "voting_opened": Opened(chain, data, seq); break;
-            case "vote_cast": Cast(chain, root, data, seq); break;
-            case "votes_revealed": Revealed(chain, data); break;
-            case "voting_closed": Closed(chain, data); break;
-            case "member_expelled": Expelled(chain, data); break;
+            Fail($"the data of this {header.TypeName} entry is not an object");
+            return;
+        }
+        // Votes are most of a ledger: read them without building a document.
+        if (header.Type == EntryType.VoteCast)
+        {
+            Cast(chain, header, data.Span);
+            return;
+        }
+        using var document = JsonDocument.Parse(data);
+        var body = document.RootElement;
+        switch (header.Type)
+        {
+            case EntryType.OrganizationFounded: Founded(chain, body); break;
+            case EntryType.CharterAmended: CharterAmended(chain, body); break;
+            case EntryType.ProposalDrafted: Drafted(chain, body); break;
+            case EntryType.ProposalRevised: Revised(chain, body); break;
+            case EntryType.VotingOpened: Opened(chain, body, header.Seq); break;
+            case EntryType.VotesRevealed: Revealed(chain, body); break;
+            case EntryType.VotingClosed: Closed(chain, body); break;
+            case EntryType.MemberExpelled: Expelled(chain, body); break;
         }
     }
 
@@ -259,7 +257,7 @@ public sealed class LedgerVerifier : IDisposable
         else
         {
             proposal.Enacted = true;
-            if (data.TryGetProperty("charter", out var charter) && proposal.NewCharterVotedOn is { } voted && !JsonElement.DeepEquals(charter, voted))
+            if (data.TryGetProperty("charter", out var charter) && proposal.NewCharterVotedOn is { } voted && !SameCharter(charter, voted))
             {
                 Fail($"the charter put in force differs from the new charter that proposal {proposalId} put to the vote");
             }
@@ -333,7 +331,7 @@ public sealed class LedgerVerifier : IDisposable
         {
             Fail($"voting on proposal {id} opened before any charter was in force (no organization_founded earlier in the ledger)");
         }
-        else if (!JsonElement.DeepEquals(charter, inForce))
+        else if (!SameCharter(charter, inForce))
         {
             Fail($"voting on proposal {id} opened under a charter that is not the one in force at this point of the ledger");
         }
@@ -357,18 +355,20 @@ public sealed class LedgerVerifier : IDisposable
         proposal.Open = new Round(_at, seq, rules, sealedRollCall, electorate, revision);
     }
 
-    private void Cast(Chain chain, JsonElement root, JsonElement data, long seq)
+    private void Cast(Chain chain, in EntryHeader header, ReadOnlySpan<byte> data)
     {
-        if (!TryGuid(data, "proposalId", out var id) || !chain.Proposals.TryGetValue(id, out var proposal))
+        if (!TryReadVote(data, out var fields))
         {
-            Fail($"a vote on proposal {Describe(data, "proposalId")}, which was never drafted in this ledger");
+            Fail("a vote_cast whose data is not {proposalId, voter, choice, reason, commitment}");
             return;
         }
-        if (!TryString(data, "voter", out var voter))
+        var id = fields.ProposalId;
+        if (!chain.Proposals.TryGetValue(id, out var proposal))
         {
-            Fail($"a vote on proposal {id} without a voter");
+            Fail($"a vote on proposal {id}, which was never drafted in this ledger");
             return;
         }
+        var voter = fields.Voter;
         if (proposal.Open is not { } round)
         {
             _report.VotesOutsideVoting++;
@@ -379,35 +379,28 @@ public sealed class LedgerVerifier : IDisposable
             Fail($"{voter} voted on proposal {id} but is not in its electorate (fixed when voting opened at line {round.OpenedAt.Line})");
             return;
         }
-        var hasChoice = TryString(data, "choice", out var word);
-        var hasCommitment = TryString(data, "commitment", out var commitment);
-        Choice? choice = null;
         if (round.Sealed)
         {
-            if (hasChoice || !hasCommitment || !IsLowerHex(commitment!))
+            if (fields.Choice is not null || fields.Commitment is not { } commitment || !IsLowerHex(commitment))
             {
                 Fail($"the vote of {voter} on proposal {id} should be sealed (the roll call is revealed at close): choice null and a 64-hex commitment");
                 return;
             }
         }
-        else
+        else if (fields.Choice is null || fields.Commitment is not null)
         {
-            if (!hasChoice || !Counting.TryParseChoice(word, out var parsed) || hasCommitment)
-            {
-                Fail($"the vote of {voter} on proposal {id} has no valid choice (for, against or abstain) in a live roll call");
-                return;
-            }
-            choice = parsed;
+            Fail($"the vote of {voter} on proposal {id} has no valid choice (for, against or abstain) in a live roll call");
+            return;
         }
-        if (!TryGuid(root, "id", out var eventId))
+        if (!header.HasId)
         {
             Fail("the vote's entry has no event id");
             return;
         }
-        var vote = new Vote(eventId, voter, seq, _at, choice, commitment);
+        var vote = new Vote(header.Id, voter, _at, fields.Choice, fields.Commitment);
         // Sequence order within the file: a later vote by the same elector replaces the earlier one.
         round.Current[voter] = vote;
-        if (round.Sealed) round.SealedById[eventId] = vote;
+        if (round.Sealed) round.SealedById[header.Id] = vote;
     }
 
     private void Revealed(Chain chain, JsonElement data)
@@ -527,6 +520,30 @@ public sealed class LedgerVerifier : IDisposable
         proposal.Enacted = true;
     }
 
+    private static readonly string[] CharterNumbers =
+    [
+        "minimumDiscussionHours", "votingPeriodHours", "vouchesRequired", "vouchesRequiredWhileSmall", "smallOrganizationSize",
+        "commitmentDays", "habitualBreachCount", "breachWindowDays", "maxConcurrentImplementations",
+    ];
+
+    /// <summary>
+    /// Two charters are the same when every documented rule is: both shares' numerator and denominator, the whole-number
+    /// rules and rollCallReveal. Anything else a charter carries (a derived percentage, say) is not a rule.
+    /// </summary>
+    private static bool SameCharter(JsonElement a, JsonElement b)
+    {
+        foreach (var share in (string[])["quorum", "supermajority"])
+        {
+            if (!TryShare(a, share, out var x) || !TryShare(b, share, out var y) || x != y) return false;
+        }
+        foreach (var name in CharterNumbers)
+        {
+            var hasA = TryLong(a, name, out var x);
+            if (hasA != TryLong(b, name, out var y) || x != y) return false;
+        }
+        return TryString(a, "rollCallReveal", out var ra) && TryString(b, "rollCallReveal", out var rb) && ra == rb;
+    }
+
     private static bool TryRules(JsonElement charter, out CountingRules rules, out bool sealedRollCall, out string why)
     {
         rules = null!;
@@ -550,7 +567,7 @@ public sealed class LedgerVerifier : IDisposable
     private static bool TryShare(JsonElement charter, string name, out Share share)
     {
         share = default;
-        if (!charter.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Object
+        if (charter.ValueKind != JsonValueKind.Object || !charter.TryGetProperty(name, out var value) || value.ValueKind != JsonValueKind.Object
             || !TryLong(value, "numerator", out var numerator) || !TryLong(value, "denominator", out var denominator)
             || numerator < 0 || denominator <= 0)
         {
@@ -566,7 +583,7 @@ public sealed class LedgerVerifier : IDisposable
 
     private static bool TryString(JsonElement element, string name, out string value)
     {
-        if (element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
+        if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.String)
         {
             value = property.GetString()!;
             return true;
@@ -578,7 +595,8 @@ public sealed class LedgerVerifier : IDisposable
     private static bool TryLong(JsonElement element, string name, out long value)
     {
         value = 0;
-        return element.TryGetProperty(name, out var property) && property.ValueKind == JsonValueKind.Number && property.TryGetInt64(out value);
+        return element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var property)
+            && property.ValueKind == JsonValueKind.Number && property.TryGetInt64(out value);
     }
 
     private static bool TryGuid(JsonElement element, string name, out Guid value)
@@ -659,11 +677,10 @@ public sealed class LedgerVerifier : IDisposable
         public Dictionary<Guid, Vote> SealedById { get; } = [];
     }
 
-    private sealed class Vote(Guid eventId, string voter, long seq, LineRef at, Choice? choice, string? commitment)
+    private sealed class Vote(Guid eventId, string voter, LineRef at, Choice? choice, string? commitment)
     {
         public Guid EventId { get; } = eventId;
         public string Voter { get; } = voter;
-        public long Seq { get; } = seq;
         public LineRef At { get; } = at;
         public Choice? Choice { get; } = choice;
         public string? Commitment { get; } = commitment;

@@ -239,3 +239,47 @@ public sealed class Recounting_votes
         new Share(2, 3).IsReachedBy(int.MaxValue, int.MaxValue).Should().BeTrue();
     }
 }
+
+/// <summary>Entries the verifier cannot make sense of are reported, never a crash.</summary>
+public sealed class Reading_odd_entries
+{
+    [Theory]
+    [InlineData("vote_cast", "null")]
+    [InlineData("voting_opened", "[1,2]")]
+    [InlineData("votes_revealed", "{\"proposalId\":\"x\",\"votes\":[1,null]}")]
+    [InlineData("voting_closed", "\"closed\"")]
+    public void A_malformed_body_is_a_finding(string type, string data)
+    {
+        var ledger = new HandMadeLedger();
+        ledger.Founded();
+        ledger.AddRaw($$"""{"org":"{{ledger.Organization}}","position":2,"seq":2,"id":"{{Guid.NewGuid()}}","stream":"s","version":1,"type":"{{type}}","time":"2026-01-02T03:04:05.000006Z","actor":null,"data":{{data}}}""");
+
+        var report = ledger.Verify();
+
+        report.Ok.Should().BeFalse();
+        report.FirstProblem!.At.Line.Should().Be(2);
+    }
+
+    [Fact]
+    public void Charters_compare_by_their_rules_not_by_extra_members()
+    {
+        // The server writes a derived "percent" beside each share; it is no rule and may come and go between versions.
+        var ledger = new HandMadeLedger();
+        ledger.Founded(new
+        {
+            quorum = new { percent = 50, numerator = 1, denominator = 2 },
+            supermajority = new { percent = 66.66666666666667, numerator = 2, denominator = 3 },
+            minimumDiscussionHours = 48, votingPeriodHours = 72, vouchesRequired = 2, vouchesRequiredWhileSmall = 1, smallOrganizationSize = 5,
+            commitmentDays = 7, habitualBreachCount = 3, breachWindowDays = 365, maxConcurrentImplementations = 3, rollCallReveal = "live",
+        });
+        var proposal = Guid.NewGuid();
+        ledger.Drafted(proposal);
+        ledger.Opened(proposal, ["anna"]);
+        ledger.Vote(proposal, "anna", "for");
+        ledger.Closed(proposal, 1, 1, 0, 0, "adopted");
+
+        var report = ledger.Verify();
+
+        report.Ok.Should().BeTrue(report.FirstProblem?.ToString());
+    }
+}

@@ -282,6 +282,15 @@ public sealed class AccountStore(NpgsqlDataSource dataSource, TimeProvider time)
         return bare.Length == 10 ? bare[..5] + "-" + bare[5..] : bare;
     }
 
+    /// <summary>Whether others' "@handle" in a contribution notifies this account. Off: the handle stays plain text to them all the same.</summary>
+    public async Task SetMentionsEnabledAsync(Guid accountId, bool enabled, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("UPDATE accounts SET mentions_enabled = $2 WHERE id = $1");
+        cmd.Parameters.AddWithValue(accountId);
+        cmd.Parameters.AddWithValue(enabled);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public static string HashPassword(string password) => Hasher.HashPassword(null!, password);
 
     public static string HashSecret(string secret) =>

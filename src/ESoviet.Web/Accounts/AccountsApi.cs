@@ -31,6 +31,7 @@ public static class AccountsApi
         account.MapPost("/tokens", CreateToken);
         account.MapDelete("/tokens/{id:guid}", RevokeToken);
         account.MapPost("/sign-out-everywhere", SignOutEverywhere);
+        account.MapPut("/mentions", SetMentions);
         return api;
     }
 
@@ -175,6 +176,15 @@ public static class AccountsApi
 
     private static async Task<Results<NoContent, NotFound>> RevokeToken(Guid id, HttpContext context, PersonalAccessTokens tokens, CancellationToken ct) =>
         await tokens.RevokeAsync(context.User.AccountIdOf()!.Value, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+
+    /// <summary>Body of <c>PUT /api/account/mentions</c>.</summary>
+    public sealed record MentionsRequest(bool Enabled);
+
+    private static async Task<NoContent> SetMentions(HttpContext context, AccountStore store, MentionsRequest body, CancellationToken ct)
+    {
+        await store.SetMentionsEnabledAsync(context.User.AccountIdOf()!.Value, body.Enabled, ct);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<NoContent> SignOutEverywhere(HttpContext context, AccountStore store, CancellationToken ct)
     {

@@ -22,9 +22,10 @@ public sealed class ContributionState
     public bool Retracted { get; private set; }
     public string Markdown { get; private set; } = "";
     public ContributionStructure? Structure { get; private set; }
+    public IReadOnlyList<AttachmentRef> Attachments { get; private set; } = [];
 
-    public void Apply(ContributionPosted e) => (Id, ThreadId, Author, Markdown, Structure) = (e.ContributionId, e.ThreadId, e.Author, e.Markdown, e.Structure);
-    public void Apply(ContributionEdited e) => (Markdown, Structure) = (e.Markdown, e.Structure);
+    public void Apply(ContributionPosted e) => (Id, ThreadId, Author, Markdown, Structure, Attachments) = (e.ContributionId, e.ThreadId, e.Author, e.Markdown, e.Structure, e.Attachments);
+    public void Apply(ContributionEdited e) => (Markdown, Structure, Attachments) = (e.Markdown, e.Structure, e.Attachments);
     public void Apply(ContributionRetracted _) => Retracted = true;
 }
 
@@ -75,7 +76,9 @@ public static partial class DeliberationDecisions
         var structure = ContributionStructure.Normalize(command.Structure);
         CheckBody(command.Markdown, structure, command.Attachments, limits, errors);
         if (errors.Count > 0) return Rejection.Invalid(errors);
-        if (command.Markdown == contribution.Markdown && structure == contribution.Structure && command.Attachments.Count == 0)
+        // Attachments compared with the current ones: a form that keeps its files and changes nothing else is no new version.
+        if (command.Markdown == contribution.Markdown && structure == contribution.Structure
+            && command.Attachments.Select(a => a.Sha256).SequenceEqual(contribution.Attachments.Select(a => a.Sha256)))
             return Rejection.Invalid("markdown", "The text is unchanged.");
         return Decision.Accept(new ContributionEdited(contribution.Id, contribution.ThreadId, contribution.Author, command.Markdown!, structure, command.Attachments));
     }

@@ -99,11 +99,12 @@ public sealed class DemoWorld(Guid organizationId, string slug, string name)
 
 /// <summary>Seeds at start-up when <see cref="ESovietOptions.SeedDemo"/> is on, then prints how to sign in once the server listens.</summary>
 public sealed class DemoSeedService(
-    DemoSeed seed, IOptions<ESovietOptions> options, IServer server, IHostApplicationLifetime lifetime) : IHostedService
+    DemoSeed seed, IOptions<ESovietOptions> options, IServer server, IHostApplicationLifetime lifetime, DatabaseReadiness readiness) : IHostedService
 {
     public async Task StartAsync(CancellationToken ct)
     {
         if (!options.Value.SeedDemo) return;
+        await readiness.WaitAsync(ct);
         var world = await seed.RunAsync(ct);
         lifetime.ApplicationStarted.Register(() =>
         {

@@ -29,7 +29,8 @@ public static class ApiEndpoints
         // Every write of every feature: same-origin check, and the antiforgery token when the cookie authenticates.
         api.AddEndpointFilter<CrossSiteRequestFilter>();
 
-        api.MapOpenApi("/openapi/{documentName}.json");
+        // The API's description, at the address OpenAPI tools look for first.
+        app.MapOpenApi("/openapi/{documentName}.json");
         api.MapVersionApi();
         api.MapAccountsApi();
         api.MapMembershipApi();

@@ -23,6 +23,7 @@ public static class EventStoreSetup
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(connectionString)
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())
             .Build());
@@ -53,25 +54,63 @@ public static class EventStoreSetup
     public static IServiceCollection AddAsyncProjection<T>(this IServiceCollection services) where T : class, IAsyncProjection =>
         services.AddSingleton<IAsyncProjection, T>();
 
-    /// <summary>Applies the event store's and the read models' migrations before the server accepts requests.</summary>
-    private sealed class SchemaMigrationService(EventStore.EventStore store, NpgsqlDataSource dataSource, ILogger<SchemaMigrationService> logger)
+    /// <summary>
+    /// Applies the event store's and the read models' migrations before the server accepts requests. When the
+    /// database cannot be reached, the app starts anyway and keeps trying in the background (see <see cref="DatabaseReadiness"/>).
+    /// </summary>
+    private sealed class SchemaMigrationService(
+        EventStore.EventStore store, NpgsqlDataSource dataSource, DatabaseReadiness readiness, ILogger<SchemaMigrationService> logger)
         : IHostedService
     {
+        private readonly CancellationTokenSource _stopping = new();
+
         public async Task StartAsync(CancellationToken ct)
         {
-            await store.ApplySchemaAsync(ct);
-            var applied = await SchemaMigrator.ApplyAsync(
-                dataSource, AppSchemaComponent, SchemaMigrator.FromEmbeddedResources(typeof(EventStoreSetup).Assembly, ".Schema."), null, ct);
-            if (applied > 0) logger.LogInformation("Applied {Count} read-model migrations.", applied);
+            if (await TryMigrateAsync(ct)) return;
+            _ = Task.Run(async () =>
+            {
+                var delay = TimeSpan.FromSeconds(1);
+                while (!_stopping.IsCancellationRequested)
+                {
+                    try { await Task.Delay(delay, _stopping.Token); } catch (OperationCanceledException) { return; }
+                    if (await TryMigrateAsync(_stopping.Token)) return;
+                    delay = TimeSpan.FromSeconds(Math.Min(delay.TotalSeconds * 2, 15));
+                }
+            });
         }
 
-        public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+        private async Task<bool> TryMigrateAsync(CancellationToken ct)
+        {
+            try
+            {
+                await store.ApplySchemaAsync(ct);
+                var applied = await SchemaMigrator.ApplyAsync(
+                    dataSource, AppSchemaComponent, SchemaMigrator.FromEmbeddedResources(typeof(EventStoreSetup).Assembly, ".Schema."), null, ct);
+                if (applied > 0) logger.LogInformation("Applied {Count} read-model migrations.", applied);
+                readiness.MarkReady();
+                return true;
+            }
+            catch (Exception e) when (e is NpgsqlException { IsTransient: true } or TimeoutException || e.InnerException is System.Net.Sockets.SocketException)
+            {
+                logger.LogWarning("The database is not reachable yet ({Message}); retrying.", e.Message);
+                return false;
+            }
+        }
+
+        public Task StopAsync(CancellationToken ct)
+        {
+            _stopping.Cancel();
+            return Task.CompletedTask;
+        }
     }
 
-    /// <summary>Runs the LISTEN connection and the projection daemon for the app's lifetime.</summary>
-    private sealed class EventBackgroundService(NotificationListener listener, ProjectionDaemon daemon) : BackgroundService
+    /// <summary>Runs the LISTEN connection and the projection daemon for the app's lifetime, once the schema exists.</summary>
+    private sealed class EventBackgroundService(NotificationListener listener, ProjectionDaemon daemon, DatabaseReadiness readiness) : BackgroundService
     {
-        protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-            Task.WhenAll(listener.RunAsync(stoppingToken), daemon.RunAsync(stoppingToken));
+        protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+        {
+            try { await readiness.WaitAsync(stoppingToken); } catch (OperationCanceledException) { return; }
+            await Task.WhenAll(listener.RunAsync(stoppingToken), daemon.RunAsync(stoppingToken));
+        }
     }
 }

@@ -24,6 +24,7 @@ public static class WebInfrastructure
         // First, so that error pages, problem documents and static files carry the headers too.
         app.UseSecurityHeaders();
         app.UseErrorHandling();
+        app.UseDatabaseReadiness();
 
         // Plain files from wwwroot rather than MapStaticAssets: it needs the build's static web assets manifest,
         // which the app does not load outside Development (so not under the tests' "Testing" environment).

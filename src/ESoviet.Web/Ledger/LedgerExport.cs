@@ -21,8 +21,9 @@ public sealed class LedgerExport(NpgsqlDataSource dataSource)
     /// <summary>Length of <c>{"hash":"…","prev":"…","entry":</c>: where the entry bytes start in every line.</summary>
     public const int EntryOffset = 157;
 
-    // Keyset pages: each is one short query, so a slow download never holds a statement open for long.
-    private const int PageSize = 10_000;
+    /// <summary>Entries per query. Keyset pages: each is one short query, so a slow download never holds a statement open for long.</summary>
+    public int PageSize { get; init; } = 10_000;
+
     private const int FlushBytes = 64 * 1024;
 
     // The whole line is assembled by PostgreSQL as UTF-8 bytes and copied to the response untouched.

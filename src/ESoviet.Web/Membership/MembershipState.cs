@@ -63,6 +63,8 @@ public sealed record MembershipState
 
     public MembershipState Apply(MemberLeft e) => this with { Status = MemberStatus.Left };
 
+    public MembershipState Apply(ESoviet.Web.Voting.MemberExpelled e) => this with { Status = MemberStatus.Expelled };
+
     public static string StreamId(Guid organizationId, string handle) => $"membership-{organizationId}-{Handles.Key(handle)}";
 }
 

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using ESoviet.Web.Accounts;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.ApplicationModels;
@@ -143,10 +142,4 @@ public sealed class OrgPageFilter : IAsyncPageFilter
         }
         await next();
     }
-}
-
-public static class OrgClaimsExtensions
-{
-    /// <summary>True when the principal is signed in (by cookie or token) as an account.</summary>
-    public static bool IsSignedIn(this ClaimsPrincipal user) => user.Identity?.IsAuthenticated == true && user.AccountIdOf() is not null;
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using ESoviet.EventStore;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
 using Npgsql;
 
@@ -13,7 +14,8 @@ namespace ESoviet.Web.Voting;
 /// counts the roll-call, reveals sealed votes, and appends the outcome with its effects (a new charter, an
 /// expulsion) in one transaction. Any node may close; the row lock and the phase check make it happen once.
 /// </summary>
-public sealed class ProposalCloser(EventStore.EventStore store, NpgsqlDataSource dataSource, TimeProvider time, ILogger<ProposalCloser> logger)
+public sealed class ProposalCloser(
+    EventStore.EventStore store, NpgsqlDataSource dataSource, TimeProvider time, DatabaseReadiness readiness, ILogger<ProposalCloser> logger)
     : BackgroundService
 {
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -29,6 +31,7 @@ public sealed class ProposalCloser(EventStore.EventStore store, NpgsqlDataSource
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try { await readiness.WaitAsync(stoppingToken); } catch (OperationCanceledException) { return; }
         while (!stoppingToken.IsCancellationRequested)
         {
             var seen = _votes.Generation;

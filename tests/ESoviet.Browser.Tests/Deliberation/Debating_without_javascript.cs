@@ -96,6 +96,34 @@ public sealed partial class Debating_without_javascript(DeliberationApp app, Bro
     }
 
     [Fact]
+    public async Task An_edit_keeps_the_files_unless_unticked_and_saving_no_change_makes_no_new_version()
+    {
+        var (anna, slug) = await app.FoundAsync(ApiClient.NewHandle("anna"));
+        using var _ = anna;
+        var photo = await anna.UploadAsync(slug, Pictures.Png(20, 10, (x, _) => ((byte)(x * 12), 90, 90)), "yard-3.png", "image/png");
+        var (threadId, openingId) = await anna.StartThreadAsync(slug, new { title = "Lamps in yard 3", markdown = "Two lamps are out.", attachments = new[] { photo } });
+        await using var session = await NoScriptSessionAsync();
+        var page = session.Page;
+        await page.SignInAsync(anna.Handle);
+        await page.GotoAsync($"/o/{slug}/c/{openingId}/edit");
+
+        var kept = page.GetByLabel("yard-3.png");
+        await Assertions.Expect(kept).ToBeCheckedAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#compose-markdown-error")).ToHaveTextAsync("The text is unchanged.");
+        await Assertions.Expect(page.GetByLabel("yard-3.png")).ToBeCheckedAsync();
+
+        await page.GetByLabel("yard-3.png").UncheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Save changes" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/threads/{threadId}#c-{openingId}$"));
+        await Assertions.Expect(page.Locator($"#c-{openingId} .attachments")).ToHaveCountAsync(0);
+        await page.Locator($"#c-{openingId}").GetByRole(AriaRole.Link, new() { Name = "edited" }).ClickAsync();
+        await Assertions.Expect(page.Locator("section.version")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator("section.version").Last.Locator(".version__files")).ToHaveTextAsync("Files: yard-3.png");
+        session.Errors.Should().ContainSingle().Which.Should().Contain("status of 400");
+    }
+
+    [Fact]
     public async Task Replies_nest_four_levels_deep_and_deeper_ones_name_whom_they_answer()
     {
         var (anna, slug) = await app.FoundAsync(ApiClient.NewHandle("anna"));

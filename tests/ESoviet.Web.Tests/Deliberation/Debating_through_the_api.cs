@@ -150,6 +150,22 @@ public sealed class Debating_through_the_api(MembershipFixture app) : IClassFixt
     }
 
     [Fact]
+    public async Task A_member_who_turned_mentions_off_is_not_notified_but_others_are()
+    {
+        var (anna, slug) = await app.FoundAsync();
+        using var _ = anna;
+        using var boris = await app.AdmitAsync(anna, slug, "boris");
+        using var chen = await app.AdmitAsync(anna, slug, "chen");
+        using (var off = await boris.Client.PutJsonAsync("/api/account/mentions", new { enabled = false }))
+            off.StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        await StartAsync(anna, slug, new { title = "Rota", markdown = $"@{boris.Handle} and @{chen.Handle}, can you take Friday?" });
+
+        (await (await boris.Client.GetAsync($"/api/orgs/{slug}/mentions")).ReadJsonAsync()).GetArrayLength().Should().Be(0);
+        (await (await chen.Client.GetAsync($"/api/orgs/{slug}/mentions")).ReadJsonAsync()).GetArrayLength().Should().Be(1);
+    }
+
+    [Fact]
     public async Task Search_accepts_operators_and_garbage_without_error()
     {
         var (anna, slug) = await app.FoundAsync();

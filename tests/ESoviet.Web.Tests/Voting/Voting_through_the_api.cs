@@ -218,6 +218,26 @@ public sealed class Voting_through_the_api(MembershipFixture app) : IClassFixtur
         closed.GetProperty("outcome").GetString().Should().Be("adopted", "2 of 4 met the half quorum in force when this vote opened; the new charter would demand all 4");
     }
 
+    [Fact]
+    public async Task An_adopted_membership_review_expels_the_member_who_then_loses_access()
+    {
+        var (anna, slug) = await app.FoundAsync();
+        using var _ = anna;
+        using var boris = await app.AdmitAsync(anna, slug, "boris");
+        using var chen = await app.AdmitAsync(anna, slug, "chen");
+        using var dara = await app.AdmitAsync(anna, slug, "dara");
+        var thread = await ThreadAsync(anna, slug);
+        var review = await OpenVoteAsync(anna, slug, new { threadId = thread, kind = "membership_review", text = Text, subject = dara.Handle });
+
+        foreach (var p in new[] { anna, boris, chen }) (await VoteAsync(p, slug, review, "for")).EnsureSuccessStatusCode();
+        (await VoteAsync(dara, slug, review, "against")).EnsureSuccessStatusCode();
+        var closed = await WaitForAsync(async () => await ProposalAsync(anna, slug, review), p => p.GetProperty("phase").GetString() == "closed");
+
+        closed.GetProperty("outcome").GetString().Should().Be("adopted", "3 of 4 decisive votes reach two thirds");
+        (await dara.Client.GetAsync($"/api/orgs/{slug}/threads")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await app.ScalarAsync<string>("SELECT status FROM memberships WHERE handle = $1", dara.Handle)).Should().Be("expelled");
+    }
+
     private static async Task<JsonElement> WaitForAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -41,6 +41,11 @@ public sealed class IndexModel(AccountStore store, PersonalAccessTokens tokens, 
 
     public IReadOnlyList<AccessTokenInfo> Tokens { get; private set; } = [];
 
+    public bool MentionsEnabled { get; private set; }
+
+    [BindProperty]
+    public bool Mentions { get; set; }
+
     /// <summary>Set only in the response that generated them.</summary>
     public IReadOnlyList<string>? NewRecoveryCodes { get; private set; }
 
@@ -158,6 +163,13 @@ public sealed class IndexModel(AccountStore store, PersonalAccessTokens tokens, 
         RecoverySession = AccountsApi.MayResetWithoutPassword(HttpContext, time);
         UnusedRecoveryCodes = await store.CountUnusedRecoveryCodesAsync(AccountId, ct);
         Tokens = await tokens.ListAsync(AccountId, ct);
+        MentionsEnabled = (await store.FindAsync(AccountId, ct))?.MentionsEnabled ?? true;
+    }
+
+    public async Task<IActionResult> OnPostMentionsAsync(CancellationToken ct)
+    {
+        await store.SetMentionsEnabledAsync(AccountId, Mentions, ct);
+        return RedirectToPage(new { status = Mentions ? "mentions-on" : "mentions-off" });
     }
 
     public sealed class PasswordForm

@@ -127,6 +127,12 @@ public sealed class ComposeForm
     /// <summary>Show the structured fields open (a new thread) rather than folded away (a reply).</summary>
     public bool StructureOpen { get; init; }
 
+    /// <summary>Said first in the structured header's hint, e.g. when the fields are optional.</summary>
+    public string? StructureNote { get; init; }
+
+    /// <summary>The text area's height: an opening post is usually longer than a reply.</summary>
+    public int Rows { get; init; } = 8;
+
     public int MaxBodyLength { get; init; } = 100_000;
 
     public int MaxStructureFieldLength { get; init; } = 4_000;
@@ -209,3 +215,6 @@ public static class Composing
 
 /// <summary>A field's error messages and the id its input points at with <c>aria-describedby</c>.</summary>
 public sealed record FieldError(string Id, IReadOnlyList<string> Messages);
+
+/// <summary>The file input of a compose form, with its label ("Attach files", or "Add more files" beside kept ones).</summary>
+public sealed record ComposeFiles(ComposeForm Form, string Label, long MaxMegabytes);

@@ -132,6 +132,7 @@ public sealed class EditModel(
         Preview = preview,
         Warnings = Composing.Lint(Input),
         StructureOpen = Contribution.Id == Thread.OpeningId && Thread.RequiresStructure,
+        Rows = Contribution.Id == Thread.OpeningId ? 12 : 8,
         BodyLabel = "Your text",
         SubmitLabel = "Save changes",
         PreviewAction = Url.Page("/Threads/Edit", "Preview", new { slug = Org.Slug, id = Contribution.Id })!,

@@ -23,9 +23,6 @@ public sealed class IndexModel(ThreadQueries queries) : PageModel
 
     public int UnseenMentions { get; private set; }
 
-    [TempData]
-    public string? Notice { get; set; }
-
     // "page" is the name Razor Pages routes by, so the query's page number is bound by name from the query alone.
     public async Task OnGetAsync(string? tag, [FromQuery(Name = "page")] int? number, CancellationToken ct)
     {

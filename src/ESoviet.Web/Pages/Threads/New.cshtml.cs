@@ -90,6 +90,8 @@ public sealed class NewModel(DeliberationCommands commands, AttachmentStore atta
         Preview = preview,
         Warnings = Composing.Lint(Input),
         StructureOpen = true,
+        StructureNote = "Optional, unless you require a structured opening above.",
+        Rows = 12,
         BodyLabel = "Opening post",
         SubmitLabel = "Start the thread",
         PreviewAction = Url.Page("/Threads/New", "Preview", new { slug = Org.Slug })!,
