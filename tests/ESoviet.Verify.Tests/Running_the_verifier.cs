@@ -98,3 +98,33 @@ public sealed class Running_the_verifier : IDisposable
         return process.ExitCode;
     }
 }
+
+/// <summary>docs/ledger.md is the specification: its worked example must check out exactly as printed there.</summary>
+public sealed class The_documented_example
+{
+    private static readonly string[] Lines = File.ReadAllLines(Path.Combine(ESoviet.Testing.RepositoryRoot.Path, "docs", "ledger.md"))
+        .Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, "^\\{\"hash\":\"[0-9a-f]{64}\""))
+        .ToArray();
+
+    [Fact]
+    public void The_example_export_holds_with_the_documented_head_and_count()
+    {
+        var report = Verifying.Verify(string.Concat(Lines.Select(l => l + "\n")));
+
+        report.Ok.Should().BeTrue(report.FirstProblem?.ToString());
+        report.Entries.Should().Be(6);
+        report.Chains.Single().Head.Should().Be("9e4c7a11c6d4878ec1b45f667abbd641e455817d155c1dcd74b7edd1a6c06601");
+        report.Recounts.Single().Outcome.Should().Be(Outcome.Adopted);
+    }
+
+    [Fact]
+    public void The_documented_offsets_split_every_example_line()
+    {
+        foreach (var line in Lines)
+        {
+            var prev = line.Substring(83, 64);
+            var entry = line[157..^1];
+            HandMadeLedger.Hash(prev, entry).Should().Be(line.Substring(9, 64));
+        }
+    }
+}

@@ -31,7 +31,7 @@ public sealed partial class DeliberationProjection : IInlineProjection
                     break;
                 case ContributionRetracted retracted:
                     await ExecuteAsync(connection, ct, """
-                        UPDATE contributions SET retracted_at = $2, search = ''::tsvector, seq = $3 WHERE id = $1
+                        UPDATE contributions SET retracted_at = $2, search = ''::tsvector, plain = '', seq = $3 WHERE id = $1
                         """, retracted.ContributionId, e.Timestamp, e.Sequence);
                     break;
                 case ThreadClosed closed:
@@ -60,13 +60,14 @@ public sealed partial class DeliberationProjection : IInlineProjection
                 RETURNING contribution_count - 1 AS position, title
             )
             INSERT INTO contributions (id, org_id, thread_id, parent_id, position, path, author, markdown, html,
-                                       why, to_whom, source, analysis, attachments, created_at, seq, search)
+                                       why, to_whom, source, analysis, attachments, created_at, seq, search, plain)
             SELECT $1, $13, $2, $3, slot.position,
                    coalesce((SELECT p.path FROM contributions p WHERE p.id = $3), ARRAY[]::int[]) || slot.position,
                    $4, $5, $6, $7, $8, $9, $10, $14::jsonb, $11, $12,
                    setweight(to_tsvector('english', CASE WHEN slot.position = 0 THEN slot.title ELSE '' END), 'A')
                    || setweight(to_tsvector('english', concat_ws(' ', $7, $8, $9, $10)), 'B')
-                   || to_tsvector('english', $15)
+                   || to_tsvector('english', $15),
+                   $15
               FROM slot
             """,
             posted.ContributionId, posted.ThreadId, new NpgsqlParameter<Guid?> { TypedValue = posted.ParentId }, posted.Author, posted.Markdown, rendered.Html,
@@ -82,7 +83,7 @@ public sealed partial class DeliberationProjection : IInlineProjection
         await ExecuteAsync(connection, ct, """
             UPDATE contributions c
                SET markdown = $2, html = $3, why = $4, to_whom = $5, source = $6, analysis = $7, attachments = $8::jsonb,
-                   edited_at = $9, version = c.version + 1, seq = $10,
+                   edited_at = $9, version = c.version + 1, seq = $10, plain = $11,
                    search = setweight(to_tsvector('english', CASE WHEN c.position = 0 THEN t.title ELSE '' END), 'A')
                             || setweight(to_tsvector('english', concat_ws(' ', $4, $5, $6, $7)), 'B')
                             || to_tsvector('english', $11)
@@ -122,7 +123,7 @@ public sealed partial class DeliberationProjection : IInlineProjection
             }
         }
         return MarkdownRenderer.Render(markdown, handle =>
-            members.TryGetValue(handle, out var exact) ? $"/o/{slug}/members/{Uri.EscapeDataString(exact)}" : null);
+            members.TryGetValue(handle, out var exact) ? $"/o/{slug}/members#member-{Handles.Key(exact)}" : null);
     }
 
     private static async Task RecordMentionsAsync(

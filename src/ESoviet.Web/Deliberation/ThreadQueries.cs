@@ -138,7 +138,7 @@ public sealed class ThreadQueries(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand("""
             WITH q AS (SELECT websearch_to_tsquery('english', $2) AS query)
             SELECT c.id, c.thread_id, t.title, c.author, c.created_at,
-                   ts_headline('english', concat_ws(' ', CASE WHEN c.position = 0 THEN t.title END, c.why, c.analysis, c.markdown), q.query,
+                   ts_headline('english', concat_ws(' ', CASE WHEN c.position = 0 THEN t.title END, c.why, c.analysis, c.plain), q.query,
                                'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxFragments=2, MaxWords=30, MinWords=12, FragmentDelimiter=' || chr(3)),
                    ts_rank_cd(c.search, q.query)
               FROM contributions c JOIN threads t ON t.id = c.thread_id, q

@@ -1,6 +1,9 @@
+using ESoviet.EventStore;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Deliberation;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
+using ESoviet.Web.Voting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
@@ -12,7 +15,7 @@ namespace ESoviet.Web.Demo;
 /// holds real events and every read model is built the ordinary way. Runs once: any organization means "not empty".
 /// Each feature adds its own step to <see cref="RunAsync"/>, acting as the demo people through <see cref="DemoWorld"/>.
 /// </summary>
-public sealed class DemoSeed(MembershipCommands commands, MembershipQueries queries, AccountStore accounts, ILogger<DemoSeed> logger)
+public sealed class DemoSeed(IServiceProvider services, EventStore.EventStore appStore, MembershipQueries queries, AccountStore accounts, ILogger<DemoSeed> logger)
 {
     public const string OrganizationName = "Harbour Workers' Collective";
     public const string Slug = "harbour";
@@ -42,41 +45,65 @@ public sealed class DemoSeed(MembershipCommands commands, MembershipQueries quer
             }
         }
 
-        var world = await SeedMembershipAsync(ct);
+        // The demo's history happened over the last two weeks: the seed runs the ordinary commands on a clock it moves
+        // itself, through an event store stamping that clock, so discussion periods have really passed.
+        var clock = new DemoClock(TimeProvider.System.GetUtcNow().AddDays(-14));
+        await using var store = DemoStore(clock);
+        var membership = ActivatorUtilities.CreateInstance<MembershipCommands>(services, store, (TimeProvider)clock);
+        var world = await SeedMembershipAsync(membership, clock, ct);
+        var deliberation = ActivatorUtilities.CreateInstance<DeliberationCommands>(services, store, (TimeProvider)clock);
+        var closer = ActivatorUtilities.CreateInstance<ProposalCloser>(services, store, (TimeProvider)clock);
+        var voting = ActivatorUtilities.CreateInstance<VotingCommands>(services, store, (TimeProvider)clock, closer);
+        await DemoDebate.SeedAsync(world, clock, deliberation, voting, closer, ct);
+        await SeedNewcomersAsync(membership, world, clock, ct);
+        appStore.Committed.Set();
         logger.LogInformation("Demo organization '{Slug}' seeded.", Slug);
         return world;
     }
 
-    /// <summary>
-    /// The founder invites each next member and a member vouches them in (one vouch suffices below five members);
-    /// then a candidate arrives with one vouch of the two now needed, and one invitation is left open.
-    /// </summary>
-    private async Task<DemoWorld> SeedMembershipAsync(CancellationToken ct)
+    private EventStore.EventStore DemoStore(TimeProvider clock)
+    {
+        var options = new EventStoreOptions { Schema = appStore.Options.Schema, Json = appStore.Options.Json, Time = clock };
+        foreach (var name in appStore.Options.Events.Names) options.Events.Add(appStore.Options.Events.TypeOf(name), name);
+        options.InlineProjections.AddRange(appStore.Options.InlineProjections);
+        return new EventStore.EventStore(appStore.DataSource, options);
+    }
+
+    /// <summary>The founder invites each next member and a member vouches them in (one vouch suffices below five members).</summary>
+    private static async Task<DemoWorld> SeedMembershipAsync(MembershipCommands commands, DemoClock clock, CancellationToken ct)
     {
         var founded = Expect(await commands.FoundAsync(OrganizationName, Slug, null, new NewAccountInput(Members[0], Password), ct));
         var world = new DemoWorld(founded.OrganizationId, founded.Slug, founded.Name);
 
         for (var i = 1; i < Members.Count; i++)
         {
-            await JoinAsync(world, Members[i], invitedBy: Members[i - 1], ct);
+            clock.Advance(TimeSpan.FromHours(7));
+            await JoinAsync(commands, world, Members[i], invitedBy: Members[i - 1], ct);
             Expect(await commands.VouchAsync(world.As(Members[0]), Members[i], ct));
         }
 
-        await JoinAsync(world, Candidate, invitedBy: "chen", ct);
-        Expect(await commands.VouchAsync(world.As("dara"), Candidate, ct));
-
-        world.OpenInvitationToken = Expect(await commands.IssueInvitationAsync(world.As(Members[0]), ct)).Token;
         return world;
     }
 
-    private async Task JoinAsync(DemoWorld world, string handle, string invitedBy, CancellationToken ct)
+    /// <summary>Recent arrivals: a candidate with one of the two vouches now needed, and an invitation still open.</summary>
+    private static async Task SeedNewcomersAsync(MembershipCommands commands, DemoWorld world, DemoClock clock, CancellationToken ct)
+    {
+        clock.MoveTo(TimeProvider.System.GetUtcNow().AddHours(-20));
+        await JoinAsync(commands, world, Candidate, invitedBy: "chen", ct);
+        clock.Advance(TimeSpan.FromHours(3));
+        Expect(await commands.VouchAsync(world.As("dara"), Candidate, ct));
+        clock.Advance(TimeSpan.FromHours(12));
+        world.OpenInvitationToken = Expect(await commands.IssueInvitationAsync(world.As(Members[0]), ct)).Token;
+    }
+
+    private static async Task JoinAsync(MembershipCommands commands, DemoWorld world, string handle, string invitedBy, CancellationToken ct)
     {
         var invitation = Expect(await commands.IssueInvitationAsync(world.As(invitedBy), ct));
         Expect(await commands.AcceptInvitationAsync(invitation.Token, null, new NewAccountInput(handle, Password), ct));
     }
 
     // A refusal here is a bug in the seed, not a user's mistake: stop loudly rather than leave a half-made demo unnoticed.
-    private static T Expect<T>(Outcome<T> outcome) where T : class =>
+    internal static T Expect<T>(Outcome<T> outcome) where T : class =>
         outcome.Value ?? throw new InvalidOperationException($"Demo seed refused: {outcome.Rejection?.Title}");
 }
 

@@ -36,9 +36,24 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
             markdown = "Open it on **weekdays only** at first: we do not yet have cooks for the weekend.",
         });
 
+        // Neighbours, so the list shows every group: one to be voted on later, one withdrawn, one of Anna's drafts.
+        var (upkeep, _) = await chen.StartThreadAsync(slug, new { title = "Upkeep of the union hall", markdown = "What needs doing in the hall this year?" });
+        var rota = await boris.DraftAsync(slug, upkeep, "Keep a weekend rota for the hall kitchen");
+        await boris.SubmitAsync(slug, rota);
+        var sundays = await dana.DraftAsync(slug, upkeep, "Move general meetings to Sunday afternoons");
+        await dana.SubmitAsync(slug, sundays);
+        await dana.WithdrawAsync(slug, sundays);
+        await anna.DraftAsync(slug, upkeep, "Seal roll-call votes until the close", "charter_change", SealedCharter);
+
         await using var annaBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
         await using var borisBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
-        await using var chenBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
+        // Chen's browser runs no script at all: voting must not need it.
+        await using var chenBrowser = await BrowserSession.OpenAsync(await browser.Browser.NewContextAsync(new()
+        {
+            BaseURL = app.BaseAddress.ToString(),
+            ViewportSize = Desktop,
+            JavaScriptEnabled = false,
+        }));
         var page = annaBrowser.Page;
         await page.SignInAsync("anna");
 
@@ -110,7 +125,9 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(page.Locator(".count")).ToContainTextAsync("0 of 4 electors have voted");
         await Assertions.Expect(page.Locator(".count")).ToContainTextAsync("2 more votes needed");
 
-        // Three members vote in three browsers. Anna: For.
+        // Three members vote in three browsers. Anna: For (her browser counts the reason's characters as she types).
+        await page.Locator("#vote").GetByLabel("Reason").FillAsync("I will run the first month myself.");
+        await Assertions.Expect(page.Locator("#f-reason-count")).ToHaveTextAsync("466 of 500 characters left");
         await VoteAsync(page, "For", "I will run the first month myself.");
         await Assertions.Expect(page.Locator("#vote").GetByRole(AriaRole.Status)).ToHaveTextAsync("Your vote is recorded: For.");
 
@@ -140,6 +157,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
 
         // The roll call and the tally as a member sees them.
         await third.ReloadAsync();
+        await Assertions.Expect(third.Locator("#vote").GetByRole(AriaRole.Status)).ToContainTextAsync("was recorded once");
         var rows = third.Locator(".roll-call__table tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(3);
         await Assertions.Expect(Row(third, "anna")).ToContainTextAsync("For");
@@ -158,12 +176,10 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(count.Locator(".tally__row--abstain")).ToContainTextAsync("0");
         await Assertions.Expect(count.Locator(".projection")).ToContainTextAsync("would be adopted");
         await Assertions.Expect(count).ToContainTextAsync("a simple majority: more For than Against");
-        await ShootAsync(third, "proposal-voting");
-        await ShootElementAsync(third, "#roll-call", "roll-call");
-
-        await page.GotoAsync($"/o/{slug}/proposals");
-        await Assertions.Expect(page.Locator(".proposal-group--voting")).ToContainTextAsync("Voting closes in");
-        await ShootAsync(page, "proposals");
+        await other.ReloadAsync();
+        await Assertions.Expect(other.Locator(".roll-call__table tbody tr")).ToHaveCountAsync(3);
+        await ShootAsync(other, "proposal-voting");
+        await ShootElementAsync(other, "#roll-call", "roll-call");
 
         // Dana never votes; at the deadline the closer counts (it polls every half second).
         app.Clock.Advance(TimeSpan.FromHours(72));
@@ -174,8 +190,19 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(page.Locator(".roll-call__missing-title")).ToHaveTextAsync("Did not vote (1)");
         await Assertions.Expect(page.Locator("form[data-vote-form]")).ToHaveCountAsync(0);
         await ShootAsync(page, "proposal-adopted");
+
+        // The list, with a proposal in every phase: Boris's rota goes to the vote, Chen's roof repair is new.
+        await boris.OpenVotingAsync(slug, rota);
+        var roof = await chen.DraftAsync(slug, upkeep, "Ask the landlord to repair the hall roof before winter");
+        await chen.SubmitAsync(slug, roof);
         await page.GotoAsync($"/o/{slug}/proposals");
-        await Assertions.Expect(page.Locator(".proposal-group--closed")).ToContainTextAsync("Adopted");
+        await Assertions.Expect(page.Locator(".proposal-group--voting")).ToContainTextAsync("Keep a weekend rota for the hall kitchen");
+        await Assertions.Expect(page.Locator(".proposal-group--voting")).ToContainTextAsync("Voting closes in 3 days");
+        await Assertions.Expect(page.Locator(".proposal-group--discussion")).ToContainTextAsync("Voting may open in 2 days");
+        await Assertions.Expect(page.Locator(".proposal-group--drafts")).ToContainTextAsync("Seal roll-call votes until the close");
+        await Assertions.Expect(page.Locator(".proposal-group--closed .proposal-item")).ToContainTextAsync(["Adopted"]);
+        await Assertions.Expect(page.Locator(".proposal-group--withdrawn")).ToContainTextAsync("Move general meetings to Sunday afternoons");
+        await ShootAsync(page, "proposals");
 
         annaBrowser.Errors.Should().BeEmpty();
         chenBrowser.Errors.Should().BeEmpty();
@@ -201,6 +228,22 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
             File.Delete(ledger);
         }
     }
+
+    private static readonly object SealedCharter = new
+    {
+        quorum = new { numerator = 1, denominator = 2 },
+        supermajority = new { numerator = 2, denominator = 3 },
+        minimumDiscussionHours = 48,
+        votingPeriodHours = 72,
+        vouchesRequired = 2,
+        vouchesRequiredWhileSmall = 1,
+        smallOrganizationSize = 5,
+        commitmentDays = 7,
+        habitualBreachCount = 3,
+        breachWindowDays = 365,
+        maxConcurrentImplementations = 3,
+        rollCallReveal = "at_close",
+    };
 
     private static async Task VoteAsync(IPage page, string choice, string reason)
     {

@@ -62,7 +62,7 @@ public sealed class Debating_through_the_api(MembershipFixture app) : IClassFixt
         contributions[0].GetProperty("isEdited").GetBoolean().Should().BeTrue();
         contributions[0].GetProperty("structure").GetProperty("source").GetString().Should().Be("the landlord's letter");
         contributions[1].GetProperty("depth").GetInt32().Should().Be(1);
-        contributions[1].GetProperty("html").GetString().Should().Contain($"href=\"/o/{slug}/members/{anna.Handle}\"");
+        contributions[1].GetProperty("html").GetString().Should().Contain($"href=\"/o/{slug}/members#member-{anna.Handle}\"");
         contributions[1].GetProperty("attachments")[0].GetProperty("sha256").GetString().Should().Be(sha);
 
         var history = await (await anna.Client.GetAsync($"/api/orgs/{slug}/contributions/{openingId}/history")).ReadJsonAsync();

@@ -290,6 +290,16 @@ public static class MarkdownRenderer
             image.ReplaceBy(new LiteralInline(TextOf(image)), copyChildren: false);
             return;
         }
+        if (verdict.Kind == UrlKind.External)
+        {
+            // Pages allow images from this site only (CSP img-src 'self'), and fetching one from elsewhere would tell
+            // that site who reads the thread: an outside image becomes a plain link to it.
+            var link = new LinkInline(verdict.Url, "");
+            link.AppendChild(new LiteralInline("Image: " + (TextOf(image) is { Length: > 0 } alt ? alt : verdict.Url)));
+            link.GetAttributes().AddPropertyIfNotExist("rel", ExternalRel);
+            image.ReplaceBy(link, copyChildren: false);
+            return;
+        }
         image.GetDynamicUrl = null;
         image.Url = verdict.Url;
         image.GetAttributes().AddPropertyIfNotExist("loading", "lazy");

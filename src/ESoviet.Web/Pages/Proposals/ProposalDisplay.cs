@@ -10,6 +10,10 @@ public static class ProposalDisplay
     /// <summary>UTC, spelled out: members may sit in different time zones, and the server does not know theirs.</summary>
     public static string When(DateTimeOffset at) => at.ToUniversalTime().ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
 
+    /// <summary>Day and time without the year or zone, for a table whose header says "UTC".</summary>
+    /// <remarks>A no-break space inside the date, so a narrow column breaks only between date and time.</remarks>
+    public static string Short(DateTimeOffset at) => at.ToUniversalTime().ToString("d'\u00A0'MMM, HH:mm", CultureInfo.InvariantCulture);
+
     public static string Day(DateTimeOffset at) => at.ToUniversalTime().ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
     /// <summary>For <c>&lt;time datetime&gt;</c>.</summary>

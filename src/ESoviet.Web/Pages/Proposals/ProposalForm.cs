@@ -229,7 +229,7 @@ public sealed record CharterRow(string Rule, string Current, string Proposed)
             new("Small means fewer members than", current.SmallOrganizationSize.ToString(CultureInfo.InvariantCulture), proposed.SmallOrganizationSize.ToString(CultureInfo.InvariantCulture)),
             new("Days to commit to a decision", current.CommitmentDays.ToString(CultureInfo.InvariantCulture), proposed.CommitmentDays.ToString(CultureInfo.InvariantCulture)),
             new("Breaches that count as habitual", current.HabitualBreachCount.ToString(CultureInfo.InvariantCulture), proposed.HabitualBreachCount.ToString(CultureInfo.InvariantCulture)),
-            new("… counted over (days)", current.BreachWindowDays.ToString(CultureInfo.InvariantCulture), proposed.BreachWindowDays.ToString(CultureInfo.InvariantCulture)),
+            new("Breaches are counted over (days)", current.BreachWindowDays.ToString(CultureInfo.InvariantCulture), proposed.BreachWindowDays.ToString(CultureInfo.InvariantCulture)),
             new("Decisions one member carries out at once", current.MaxConcurrentImplementations.ToString(CultureInfo.InvariantCulture), proposed.MaxConcurrentImplementations.ToString(CultureInfo.InvariantCulture)),
             new("Roll call shown", Reveal(current.RollCallReveal), Reveal(proposed.RollCallReveal)),
         ];

@@ -95,10 +95,20 @@ public sealed class Rendering_markdown
     [Fact]
     public void Renders_images_lazily_with_an_alt_attribute_even_when_empty()
     {
-        var html = Html("![Floor plan](/files/plan.png) ![](https://example.org/a.png)");
+        var html = Html("![Floor plan](/files/plan.png) ![](/files/b.png)");
 
         html.Should().Contain("<img src=\"/files/plan.png\" loading=\"lazy\" alt=\"Floor plan\" />")
-            .And.Contain("<img src=\"https://example.org/a.png\" loading=\"lazy\" alt=\"\" />");
+            .And.Contain("<img src=\"/files/b.png\" loading=\"lazy\" alt=\"\" />");
+    }
+
+    [Fact]
+    public void Turns_an_image_from_another_site_into_a_link_so_readers_are_not_tracked()
+    {
+        var html = Html("![the notice](https://example.org/a.png) ![](https://example.org/b.png)");
+
+        html.Should().NotContain("<img")
+            .And.Contain("<a href=\"https://example.org/a.png\" rel=\"nofollow noopener noreferrer ugc\">Image: the notice</a>")
+            .And.Contain(">Image: https://example.org/b.png</a>");
     }
 
     [Fact]
