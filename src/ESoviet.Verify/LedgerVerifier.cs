@@ -215,7 +215,7 @@ public sealed partial class LedgerVerifier : IDisposable
             case EntryType.CharterAmended: CharterAmended(chain, body); break;
             case EntryType.ProposalDrafted: Drafted(chain, body); break;
             case EntryType.ProposalRevised: Revised(chain, body); break;
-            case EntryType.VotingOpened: Opened(chain, body, header.Seq); break;
+            case EntryType.VotingOpened: Opened(chain, body); break;
             case EntryType.VotesRevealed: Revealed(chain, body); break;
             case EntryType.VotingClosed: Closed(chain, body); break;
             case EntryType.MemberExpelled: Expelled(chain, body); break;
@@ -307,7 +307,7 @@ public sealed partial class LedgerVerifier : IDisposable
     private static JsonElement? NewCharterOf(JsonElement data) =>
         data.TryGetProperty("newCharter", out var charter) && charter.ValueKind == JsonValueKind.Object ? charter.Clone() : null;
 
-    private void Opened(Chain chain, JsonElement data, long seq)
+    private void Opened(Chain chain, JsonElement data)
     {
         if (!TryGuid(data, "proposalId", out var id) || !chain.Proposals.TryGetValue(id, out var proposal))
         {
@@ -352,7 +352,7 @@ public sealed partial class LedgerVerifier : IDisposable
             }
         }
         var revision = TryLong(data, "revision", out var r) ? r : proposal.NewCharters.Keys.DefaultIfEmpty(1).Max();
-        proposal.Open = new Round(_at, seq, rules, sealedRollCall, electorate, revision);
+        proposal.Open = new Round(_at, rules, sealedRollCall, electorate, revision);
     }
 
     private void Cast(Chain chain, in EntryHeader header, ReadOnlySpan<byte> data)
@@ -664,10 +664,9 @@ public sealed partial class LedgerVerifier : IDisposable
         public bool Enacted { get; set; }
     }
 
-    private sealed class Round(LineRef openedAt, long openedSeq, CountingRules rules, bool @sealed, HashSet<string> electorate, long revision)
+    private sealed class Round(LineRef openedAt, CountingRules rules, bool @sealed, HashSet<string> electorate, long revision)
     {
         public LineRef OpenedAt { get; } = openedAt;
-        public long OpenedSeq { get; } = openedSeq;
         public CountingRules Rules { get; } = rules;
         public bool Sealed { get; } = @sealed;
         public HashSet<string> Electorate { get; } = electorate;

@@ -21,17 +21,19 @@ public sealed class LedgerExport(NpgsqlDataSource dataSource)
     /// <summary>Length of <c>{"hash":"…","prev":"…","entry":</c>: where the entry bytes start in every line.</summary>
     public const int EntryOffset = 157;
 
-    /// <summary>Entries per query. Keyset pages: each is one short query, so a slow download never holds a statement open for long.</summary>
-    public int PageSize { get; init; } = 10_000;
-
-    private const int FlushBytes = 64 * 1024;
+    /// <summary>
+    /// Entries per query (keyset pages). A page is read whole into the response buffer and the connection goes back to
+    /// the pool before the page is flushed, so a slow download holds at most one page of memory and never a connection
+    /// while it waits for the client.
+    /// </summary>
+    public int PageSize { get; init; } = 2_000;
 
     // The whole line is assembled by PostgreSQL as UTF-8 bytes and copied to the response untouched.
     private const string PageSql = """
         SELECT l.position,
                convert_to('{"hash":"' || l.hash || '","prev":"' || l.prev || '","entry":'
-                                  || CASE WHEN e.seq IS NULL THEN 'null' ELSE ledger_entry(l.position, e) END
-                                  || E'}\n', 'UTF8')
+                          || CASE WHEN e.seq IS NULL THEN 'null' ELSE ledger_entry(l.position, e) END
+                          || E'}\n', 'UTF8')
           FROM ledger_entries l
           LEFT JOIN es.events e ON e.seq = l.seq
          WHERE l.org_id = $1 AND l.position > $2 AND l.position <= $3
@@ -43,15 +45,14 @@ public sealed class LedgerExport(NpgsqlDataSource dataSource)
     public async Task<long> WriteAsync(Guid organizationId, long after, long upTo, PipeWriter output, CancellationToken ct)
     {
         long written = 0;
+        var position = after;
         var buffer = ArrayPool<byte>.Shared.Rent(4096);
         try
         {
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            var position = after;
             while (position < upTo)
             {
                 var rows = 0;
-                var unflushed = 0;
+                await using (var connection = await dataSource.OpenConnectionAsync(ct))
                 await using (var cmd = new NpgsqlCommand(PageSql, connection))
                 {
                     cmd.Parameters.AddWithValue(organizationId);
@@ -71,20 +72,12 @@ public sealed class LedgerExport(NpgsqlDataSource dataSource)
                         reader.GetBytes(1, 0, buffer, 0, length);
                         output.Write(buffer.AsSpan(0, length));
                         rows++;
-                        unflushed += length;
-                        if (unflushed >= FlushBytes)
-                        {
-                            unflushed = 0;
-                            var flushed = await output.FlushAsync(ct);
-                            if (flushed.IsCanceled || flushed.IsCompleted) return written + rows;
-                        }
                     }
                 }
                 written += rows;
-                if (rows < PageSize) break;
-                await output.FlushAsync(ct);
+                var flushed = await output.FlushAsync(ct);
+                if (rows < PageSize || flushed.IsCanceled || flushed.IsCompleted) break;
             }
-            await output.FlushAsync(ct);
             return written;
         }
         finally

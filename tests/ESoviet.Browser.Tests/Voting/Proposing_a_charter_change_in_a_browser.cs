@@ -102,9 +102,13 @@ public sealed class Proposing_a_charter_change_in_a_browser(VotingApp app, Brows
         await page.GetByRole(AriaRole.Button, new() { Name = "Discard the draft" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("The draft is discarded.");
         await Assertions.Expect(page.Locator(".phase__title")).ToHaveTextAsync("Withdrawn");
+        // ... and stays as private as it was while a draft.
+        (await other.GotoAsync($"/o/{slug}/proposals/{second}"))!.Status.Should().Be((int)HttpStatusCode.NotFound);
+        await other.GotoAsync($"/o/{slug}/proposals");
+        await Assertions.Expect(other.Locator(".proposal-list")).Not.ToContainTextAsync("Let candidates vote");
 
         session.Errors.Should().BeEmpty();
-        candidateSession.Errors.Should().BeEmpty();
+        candidateSession.Errors.Should().ContainSingle().Which.Should().Contain("404", "only the discarded draft was refused");
     }
 
     /// <summary>Accepts an invitation and stays a candidate: nobody vouches.</summary>

@@ -170,7 +170,7 @@ public sealed class Exporting_the_ledger(LedgerFixture app) : IClassFixture<Ledg
         foreach (var pageSize in new[] { 1, 2, 3, 7 })
         {
             var export = new LedgerExport(app.Services.GetRequiredService<NpgsqlDataSource>()) { PageSize = pageSize };
-            var pipe = new Pipe();
+            var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
             var count = await export.WriteAsync(org, 0, long.MaxValue, pipe.Writer, default);
             await pipe.Writer.CompleteAsync();
             var bytes = (await pipe.Reader.ReadAtLeastAsync(int.MaxValue / 2)).Buffer;

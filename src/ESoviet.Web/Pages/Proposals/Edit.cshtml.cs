@@ -66,7 +66,7 @@ public sealed class EditModel(VotingQueries queries, VotingCommands commands, Me
     {
         Org = HttpContext.Org();
         var proposal = await queries.FindAsync(Org.OrganizationId, id, Org.Handle, ct);
-        if (proposal is null) return false;
+        if (proposal is null || ProposalDisplay.IsHiddenFrom(proposal.Phase, proposal.DiscussionEndsAt, proposal.Author, Org.Handle)) return false;
         Proposal = proposal;
         Charter = await membership.CharterAsync(Org.OrganizationId, ct);
         return true;

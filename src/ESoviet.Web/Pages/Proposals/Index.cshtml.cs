@@ -26,7 +26,8 @@ public sealed class IndexModel(VotingQueries queries, TimeProvider time) : PageM
     {
         Org = HttpContext.Org();
         Now = time.GetUtcNow();
-        var list = await queries.ListAsync(Org.OrganizationId, Org.Handle, null, ct);
+        var list = (await queries.ListAsync(Org.OrganizationId, Org.Handle, null, ct))
+            .Where(p => !ProposalDisplay.IsHiddenFrom(p.Phase, p.DiscussionEndsAt, p.Author, Org.Handle)).ToList();
         Total = list.Count;
         // Voting ends soonest first; discussion and the rest newest first, as listed.
         ByPhase = list.OrderBy(p => p.Phase == ProposalPhase.Voting ? p.ClosesAt : null).ToLookup(p => p.Phase);

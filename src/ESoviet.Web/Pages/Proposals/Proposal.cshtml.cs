@@ -174,7 +174,7 @@ public sealed partial class ProposalModel(
         Org = HttpContext.Org();
         Now = time.GetUtcNow();
         var proposal = await queries.FindAsync(Org.OrganizationId, id, Org.Handle, ct);
-        if (proposal is null) return false;
+        if (proposal is null || ProposalDisplay.IsHiddenFrom(proposal.Phase, proposal.DiscussionEndsAt, proposal.Author, Org.Handle)) return false;
         Proposal = proposal;
         Thread = await threads.FindThreadAsync(Org.OrganizationId, proposal.ThreadId, ct);
         CurrentCharter = await membership.CharterAsync(Org.OrganizationId, ct);

@@ -93,6 +93,13 @@ public static class ProposalDisplay
         ? "each vote is shown as soon as it is cast"
         : "votes are sealed until voting closes, then all are shown";
 
+    /// <summary>
+    /// A draft its author discarded never left the author: it stays theirs alone on these pages, as it was while it
+    /// was a draft. (It was never submitted, so it has no end of discussion.)
+    /// </summary>
+    public static bool IsHiddenFrom(ProposalPhase phase, DateTimeOffset? discussionEndsAt, string author, string viewer) =>
+        phase == ProposalPhase.Withdrawn && discussionEndsAt is null && !string.Equals(author, viewer, StringComparison.OrdinalIgnoreCase);
+
     /// <summary>A whole percentage of <paramref name="whole"/>, or 0 of nothing.</summary>
     public static int Percent(int part, int whole) => whole <= 0 ? 0 : (int)Math.Round(100.0 * part / whole, MidpointRounding.AwayFromZero);
 

@@ -27,7 +27,7 @@ public sealed class RevisionsModel(VotingQueries queries) : PageModel
     {
         Org = HttpContext.Org();
         var proposal = await queries.FindAsync(Org.OrganizationId, id, Org.Handle, ct);
-        if (proposal is null) return NotFound();
+        if (proposal is null || ProposalDisplay.IsHiddenFrom(proposal.Phase, proposal.DiscussionEndsAt, proposal.Author, Org.Handle)) return NotFound();
         Proposal = proposal;
         var revisions = await queries.RevisionsAsync(id, ct);
         var cards = new List<RevisionCard>();

@@ -40,7 +40,7 @@ public sealed class WithdrawModel(VotingQueries queries, VotingCommands commands
     {
         Org = HttpContext.Org();
         var proposal = await queries.FindAsync(Org.OrganizationId, id, Org.Handle, ct);
-        if (proposal is null) return false;
+        if (proposal is null || ProposalDisplay.IsHiddenFrom(proposal.Phase, proposal.DiscussionEndsAt, proposal.Author, Org.Handle)) return false;
         Proposal = proposal;
         return true;
     }
