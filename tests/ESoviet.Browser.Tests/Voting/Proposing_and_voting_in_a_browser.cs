@@ -295,6 +295,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
     }
 
+    /// <summary>One part of the page with a margin of the page around it, at desktop and phone width.</summary>
     private static async Task ShootElementAsync(IPage page, string selector, string name)
     {
         var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
@@ -302,7 +303,14 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         foreach (var size in new[] { Desktop, Phone })
         {
             await page.SetViewportSizeAsync(size.Width, size.Height);
-            await page.Locator(selector).ScreenshotAsync(new() { Path = Path.Combine(folder, $"voting-{name}-{size.Width}.png") });
+            var box = await page.Locator(selector).BoundingBoxAsync() ?? throw new InvalidOperationException($"{selector} is not shown.");
+            var margin = size.Width > 600 ? 24 : 12;
+            await page.ScreenshotAsync(new()
+            {
+                Path = Path.Combine(folder, $"voting-{name}-{size.Width}.png"),
+                FullPage = true,
+                Clip = new() { X = Math.Max(0, box.X - margin), Y = Math.Max(0, box.Y - margin), Width = Math.Min(size.Width, box.Width + 2 * margin), Height = box.Height + 2 * margin },
+            });
         }
         await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
     }

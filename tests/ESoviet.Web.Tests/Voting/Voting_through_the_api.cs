@@ -110,6 +110,41 @@ public sealed class Voting_through_the_api(MembershipFixture app) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_vote_still_committing_does_not_hold_up_another_elector_s_vote()
+    {
+        var (anna, slug) = await app.FoundAsync();
+        using var _ = anna;
+        using var boris = await app.AdmitAsync(anna, slug, "boris");
+        using var chen = await app.AdmitAsync(anna, slug, "chen");
+        var proposal = await OpenVoteAsync(anna, slug);
+
+        // A slow vote: the same locks a vote takes (the proposal row shared, the voter's own stream), not yet committed.
+        await using var slow = new Npgsql.NpgsqlConnection(app.ConnectionString);
+        await slow.OpenAsync();
+        await using var slowTx = await slow.BeginTransactionAsync();
+        await using (var cmd = new Npgsql.NpgsqlCommand("SELECT 1 FROM proposals WHERE id = $1 FOR SHARE", slow))
+        {
+            cmd.Parameters.AddWithValue(Guid.Parse(proposal));
+            await cmd.ExecuteScalarAsync();
+        }
+        await using (var cmd = new Npgsql.NpgsqlCommand(
+            "SELECT es.append_events($1, null, $2, -1, ARRAY[gen_random_uuid()], ARRAY['vote_cast'], ARRAY[$3::jsonb], null, null, null, now())", slow))
+        {
+            cmd.Parameters.AddWithValue($"vote-{proposal}-{boris.Handle.ToLowerInvariant()}");
+            cmd.Parameters.AddWithValue((await app.OrganizationIdAsync(slug)).ToString());
+            cmd.Parameters.AddWithValue($$"""{"proposalId":"{{proposal}}","voter":"{{boris.Handle}}","choice":"for"}""");
+            await cmd.ExecuteScalarAsync();
+        }
+
+        var vote = VoteAsync(chen, slug, proposal, "against");
+        var finished = await Task.WhenAny(vote, Task.Delay(TimeSpan.FromSeconds(5)));
+
+        finished.Should().Be(vote, "votes share the proposal row's lock and never wait for each other");
+        (await vote).StatusCode.Should().Be(HttpStatusCode.OK);
+        await slowTx.RollbackAsync();
+    }
+
+    [Fact]
     public async Task A_retried_vote_with_the_same_key_counts_once_and_a_hundred_simultaneous_casts_leave_one_current_vote()
     {
         var (anna, slug) = await app.FoundAsync();

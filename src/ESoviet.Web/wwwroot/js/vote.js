@@ -11,7 +11,9 @@
     counter.id = `${area.id}-count`;
     counter.className = "field__hint field__count";
     counter.setAttribute("aria-live", "polite");
-    area.after(counter);
+    // After the field's hint, so the limit is read first and the count just below it.
+    const hint = document.getElementById(`${area.id}-hint`);
+    (hint ?? area).after(counter);
     const described = area.getAttribute("aria-describedby");
     area.setAttribute("aria-describedby", described ? `${described} ${counter.id}` : counter.id);
 
