@@ -305,11 +305,13 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
             await page.SetViewportSizeAsync(size.Width, size.Height);
             var box = await page.Locator(selector).BoundingBoxAsync() ?? throw new InvalidOperationException($"{selector} is not shown.");
             var margin = size.Width > 600 ? 24 : 12;
+            // The box is in viewport coordinates; a full-page clip is in page coordinates.
+            var scrolled = await page.EvaluateAsync<float>("() => window.scrollY");
             await page.ScreenshotAsync(new()
             {
                 Path = Path.Combine(folder, $"voting-{name}-{size.Width}.png"),
                 FullPage = true,
-                Clip = new() { X = Math.Max(0, box.X - margin), Y = Math.Max(0, box.Y - margin), Width = Math.Min(size.Width, box.Width + 2 * margin), Height = box.Height + 2 * margin },
+                Clip = new() { X = Math.Max(0, box.X - margin), Y = Math.Max(0, box.Y + scrolled - margin), Width = Math.Min(size.Width, box.Width + 2 * margin), Height = box.Height + 2 * margin },
             });
         }
         await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);

@@ -19,6 +19,18 @@ public sealed record ContributionCard(
 
     /// <summary>A retracted contribution's history is for full members only, as in the API.</summary>
     public bool MaySeeHistory => !View.Retracted || Context.Viewer.IsMember;
+
+    // Addresses built as strings from the page routes rather than by link generation: a long thread renders a
+    // thousand contributions with four links each, and generating them was a large share of the page's time.
+    public string Permalink => $"/o/{Context.Viewer.Slug}/c/{View.Id}";
+
+    public string HistoryUrl => Permalink + "/history";
+
+    public string EditUrl => Permalink + "/edit";
+
+    public string RetractUrl => Permalink + "/retract";
+
+    public string ReplyUrl => $"/o/{Context.Viewer.Slug}/threads/{Context.ThreadId}/reply?to={View.Id}";
 }
 
 /// <summary>
