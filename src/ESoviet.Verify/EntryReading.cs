@@ -8,7 +8,7 @@ public enum EntryType
     Other,
     OrganizationFounded,
     CharterAmended,
-    ProposalDrafted,
+    ProposalSubmitted,
     ProposalRevised,
     VotingOpened,
     VoteCast,
@@ -143,7 +143,7 @@ public sealed partial class LedgerVerifier
             : reader.ValueTextEquals("voting_opened"u8) ? (EntryType.VotingOpened, "voting_opened")
             : reader.ValueTextEquals("voting_closed"u8) ? (EntryType.VotingClosed, "voting_closed")
             : reader.ValueTextEquals("votes_revealed"u8) ? (EntryType.VotesRevealed, "votes_revealed")
-            : reader.ValueTextEquals("proposal_drafted"u8) ? (EntryType.ProposalDrafted, "proposal_drafted")
+            : reader.ValueTextEquals("proposal_submitted"u8) ? (EntryType.ProposalSubmitted, "proposal_submitted")
             : reader.ValueTextEquals("proposal_revised"u8) ? (EntryType.ProposalRevised, "proposal_revised")
             : reader.ValueTextEquals("organization_founded"u8) ? (EntryType.OrganizationFounded, "organization_founded")
             : reader.ValueTextEquals("charter_amended"u8) ? (EntryType.CharterAmended, "charter_amended")

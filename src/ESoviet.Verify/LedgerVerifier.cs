@@ -213,7 +213,7 @@ public sealed partial class LedgerVerifier : IDisposable
         {
             case EntryType.OrganizationFounded: Founded(chain, body); break;
             case EntryType.CharterAmended: CharterAmended(chain, body); break;
-            case EntryType.ProposalDrafted: Drafted(chain, body); break;
+            case EntryType.ProposalSubmitted: Submitted(chain, body); break;
             case EntryType.ProposalRevised: Revised(chain, body); break;
             case EntryType.VotingOpened: Opened(chain, body); break;
             case EntryType.VotesRevealed: Revealed(chain, body); break;
@@ -276,16 +276,18 @@ public sealed partial class LedgerVerifier : IDisposable
         chain.Charter = charter.Clone();
     }
 
-    private void Drafted(Chain chain, JsonElement data)
+    // A proposal enters the organization's record when it is submitted: drafts are private to their author and are
+    // not in the ledger, so the submission repeats everything the count needs (kind, subject, revision, charter).
+    private void Submitted(Chain chain, JsonElement data)
     {
         if (!TryGuid(data, "proposalId", out var id))
         {
-            Fail("proposal_drafted without a proposalId");
+            Fail("proposal_submitted without a proposalId");
             return;
         }
         if (chain.Proposals.ContainsKey(id))
         {
-            Fail($"proposal {id} is drafted a second time");
+            Fail($"proposal {id} is submitted a second time");
             return;
         }
         if (!TryString(data, "kind", out var word) || !Counting.TryParseKind(word, out var kind))
@@ -294,7 +296,7 @@ public sealed partial class LedgerVerifier : IDisposable
             return;
         }
         var proposal = new Proposal(id, kind) { Subject = TryString(data, "subject", out var subject) ? subject : null };
-        proposal.NewCharters[1] = NewCharterOf(data);
+        proposal.NewCharters[TryLong(data, "revision", out var revision) ? revision : 1] = NewCharterOf(data);
         chain.Proposals.Add(id, proposal);
     }
 

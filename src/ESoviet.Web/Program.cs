@@ -2,6 +2,7 @@ using ESoviet.Web.Accounts;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Ledger;
+using ESoviet.Web.Live;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
 
@@ -15,6 +16,7 @@ builder.AddMembership();
 builder.AddDeliberation();
 builder.AddVoting();
 builder.AddLedger();
+builder.AddLive();
 
 var app = builder.Build();
 
@@ -28,6 +30,7 @@ app.UseAccounts();
 app.MapApi();
 app.MapHealth();
 app.MapRazorPages();
+app.MapLive();
 
 app.Run();
 

@@ -77,11 +77,12 @@ public sealed class Organization(ExportedLedgerFixture app, Guid id, string slug
         var proposal = Guid.CreateVersion7();
         var charter = Charter;
         var now = DateTimeOffset.UtcNow;
+        var thread = Guid.CreateVersion7();
+        var text = new ProposalText("Buy a second oven", "Queues", "Buy it", "Cheap enough", "Rent one", "Order next week");
+        var subject = kind == ProposalKind.MembershipReview ? electorate[^1] : null;
+        // As the server writes it: the submission repeats the proposal, because the draft was private.
         await AppendAsync(Founder, VotingStreams.Proposal(proposal),
-            new ProposalDrafted(proposal, Guid.CreateVersion7(), kind, Founder,
-                new ProposalText("Buy a second oven", "Queues", "Buy it", "Cheap enough", "Rent one", "Order next week"), newCharter,
-                kind == ProposalKind.MembershipReview ? electorate[^1] : null),
-            new ProposalSubmitted(proposal, now),
+            new ProposalSubmitted(proposal, thread, kind, Founder, 1, text, newCharter, subject, now),
             new VotingOpened(proposal, now, now.AddHours(charter.VotingPeriodHours), 1, electorate, charter));
 
         var sealedRollCall = charter.RollCallReveal == RollCallReveal.AtClose;

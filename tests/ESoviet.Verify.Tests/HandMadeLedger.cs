@@ -65,12 +65,13 @@ public sealed class HandMadeLedger
     public Guid Founded(object? charter = null) =>
         Add("organization_founded", new { organizationId = Organization, name = "Bakers' Co-op", slug = "bakers", foundedBy = "founder", charter = charter ?? Charter() });
 
+    /// <summary>A proposal entering the record: drafts are private, so the ledger first sees it submitted.</summary>
     public Guid Drafted(Guid proposal, string kind = "policy", object? newCharter = null, string? subject = null) =>
-        Add("proposal_drafted", new
+        Add("proposal_submitted", new
         {
-            proposalId = proposal, threadId = Guid.NewGuid(), kind, author = "founder",
+            proposalId = proposal, threadId = Guid.NewGuid(), kind, author = "founder", revision = 1,
             text = new { title = "Buy a second oven", problem = "p", action = "a", analysis = "n", alternatives = "x", plan = "y" },
-            newCharter, subject,
+            newCharter, subject, discussionEndsAt = "2026-01-02T03:04:05Z",
         });
 
     public Guid Opened(Guid proposal, IEnumerable<string> electorate, object? charter = null, int revision = 1) =>

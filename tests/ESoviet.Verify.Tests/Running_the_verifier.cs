@@ -113,7 +113,7 @@ public sealed class The_documented_example
 
         report.Ok.Should().BeTrue(report.FirstProblem?.ToString());
         report.Entries.Should().Be(6);
-        report.Chains.Single().Head.Should().Be("9e4c7a11c6d4878ec1b45f667abbd641e455817d155c1dcd74b7edd1a6c06601");
+        report.Chains.Single().Head.Should().Be("aaa0ba1ae0376b23f1d7fc8dbb8f4ba3e82d8430d18769ac1cd45e9a3a11171f");
         report.Recounts.Single().Outcome.Should().Be(Outcome.Adopted);
     }
 

@@ -47,14 +47,15 @@ public static class ProposalDecisions
                 break;
         }
         if (errors.Count > 0) return Rejection.Invalid(errors);
-        return Decision.Accept(new ProposalDrafted(proposalId, command.ThreadId, command.Kind, author.Handle, text, newCharter, subject));
+        return Decision.Accept(new ProposalDrafted(proposalId, author.OrganizationId, command.ThreadId, command.Kind, author.Handle, text, newCharter, subject));
     }
 
     public static Decision Submit(ProposalState proposal, string by, Charter charter, DateTimeOffset now)
     {
         if (!proposal.IsAuthor(by)) return Rejection.Forbidden("Only the proposer can put the proposal to discussion.");
         if (proposal.Phase != ProposalPhase.Draft) return Rejection.Conflict("The proposal is already under discussion.");
-        return Decision.Accept(new ProposalSubmitted(proposal.Id, now.AddHours(charter.MinimumDiscussionHours)));
+        return Decision.Accept(new ProposalSubmitted(proposal.Id, proposal.ThreadId, proposal.Kind, proposal.Author, proposal.Revision, proposal.Text,
+            proposal.NewCharter, proposal.Subject, now.AddHours(charter.MinimumDiscussionHours)));
     }
 
     public static Decision Revise(ProposalState proposal, string by, ProposalText text, Charter? newCharter, Charter current)

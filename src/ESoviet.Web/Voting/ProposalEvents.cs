@@ -36,12 +36,22 @@ public enum ProposalOutcome
 /// <summary>A proposal in a scientific rather than rhetorical shape: the problem, the action, its analysis, the alternatives, the plan.</summary>
 public sealed record ProposalText(string Title, string Problem, string Action, string Analysis, string Alternatives, string Plan);
 
-/// <summary>Written, visible to its author only.</summary>
+/// <summary>
+/// Written, visible to its author only. Draft events (this, revisions and withdrawal of a draft) carry no tenant, so
+/// they stay out of the organization's ledger and live feeds until the proposal is submitted.
+/// </summary>
 public sealed record ProposalDrafted(
-    Guid ProposalId, Guid ThreadId, ProposalKind Kind, string Author, ProposalText Text, Charter? NewCharter, string? Subject) : IDomainEvent;
+    Guid ProposalId, Guid OrganizationId, Guid ThreadId, ProposalKind Kind, string Author, ProposalText Text, Charter? NewCharter, string? Subject)
+    : IDomainEvent;
 
-/// <summary>Put before the membership: discussion is open, and voting may open once <paramref name="DiscussionEndsAt"/> has passed.</summary>
-public sealed record ProposalSubmitted(Guid ProposalId, DateTimeOffset DiscussionEndsAt) : IDomainEvent;
+/// <summary>
+/// Put before the membership: discussion is open, and voting may open once <paramref name="DiscussionEndsAt"/> has
+/// passed. It repeats the whole proposal as submitted, because the draft before it was private: the organization's
+/// record of the proposal starts here.
+/// </summary>
+public sealed record ProposalSubmitted(
+    Guid ProposalId, Guid ThreadId, ProposalKind Kind, string Author, int Revision, ProposalText Text, Charter? NewCharter, string? Subject,
+    DateTimeOffset DiscussionEndsAt) : IDomainEvent;
 
 /// <summary>The proposer revised the text during discussion; every revision stays in the record.</summary>
 public sealed record ProposalRevised(Guid ProposalId, int Revision, ProposalText Text, Charter? NewCharter) : IDomainEvent;

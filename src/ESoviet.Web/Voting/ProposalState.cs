@@ -55,6 +55,9 @@ public sealed class ProposalState
 
     public void Apply(VotingClosed e) => (Phase, Outcome) = (ProposalPhase.Closed, e.Outcome);
 
+    /// <summary>Never put to the membership: its events are private to the author.</summary>
+    public bool IsPrivate => DiscussionEndsAt == default;
+
     public bool IsAuthor(string handle) => string.Equals(Author, handle, StringComparison.OrdinalIgnoreCase);
 
     public bool IsElector(string handle) => Electorate.Any(e => string.Equals(e, handle, StringComparison.OrdinalIgnoreCase));

@@ -35,7 +35,7 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
         var id = Guid.CreateVersion7(time.GetUtcNow());
         var decision = ProposalDecisions.Draft(author, org, new DraftProposal(input.ThreadId, input.Kind, input.Text, input.NewCharter, input.Subject), id);
         if (decision.IsRejected) return decision.Rejection!;
-        await using var session = store.OpenSession(Metadata(author));
+        await using var session = store.OpenSession(PrivateMetadata(author));
         session.StartStream(VotingStreams.Proposal(id), "proposal", [.. decision.Events]);
         await session.SaveChangesAsync(ct);
         return new ProposalRef(id);
@@ -186,13 +186,15 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
         {
             var loaded = await store.AggregateStreamAsync<ProposalState>(VotingStreams.Proposal(proposal), ct);
             if (loaded is null || !await BelongsAsync(by.OrganizationId, proposal, ct)) return Rejection.NotFound("There is no such proposal.");
-            // A draft is its author's alone: to anyone else it does not exist.
-            if (loaded.State.Phase == ProposalPhase.Draft && !loaded.State.IsAuthor(by.Handle)) return Rejection.NotFound("There is no such proposal.");
+            // A draft (or a draft its author discarded) is the author's alone: to anyone else it does not exist.
+            if (loaded.State.IsPrivate && !loaded.State.IsAuthor(by.Handle)) return Rejection.NotFound("There is no such proposal.");
             var decision = await decide(loaded.State, loaded.Version);
             if (decision.IsRejected) return decision.Rejection!;
+            // Until submission every event stays private: no tenant, so neither the ledger nor live feeds carry it.
+            var stillPrivate = loaded.State.IsPrivate && !decision.Events.Any(e => e is ProposalSubmitted);
             try
             {
-                await using var session = store.OpenSession(Metadata(by));
+                await using var session = store.OpenSession(stillPrivate ? PrivateMetadata(by) : Metadata(by));
                 session.Append(VotingStreams.Proposal(proposal), loaded.Version, [.. decision.Events]);
                 await session.SaveChangesAsync(ct);
                 return new ProposalRef(proposal);
@@ -240,6 +242,8 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
     }
 
     private static EventMetadata Metadata(OrgMember who) => new(who.OrganizationId.ToString(), who.Handle);
+
+    private static EventMetadata PrivateMetadata(OrgMember who) => new(null, who.Handle);
 
     private sealed class VoteRefused : Exception;
 }

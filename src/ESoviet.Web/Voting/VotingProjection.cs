@@ -49,7 +49,7 @@ public sealed class VotingProjection : IInlineProjection
                         INSERT INTO proposals (id, org_id, thread_id, kind, author, title, text, new_charter, subject, phase, revision, created_at, last_seq)
                         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, 'draft', 1, $10, $11)
                         """,
-                        drafted.ProposalId, Org(e), drafted.ThreadId, Word(drafted.Kind), drafted.Author, drafted.Text.Title,
+                        drafted.ProposalId, drafted.OrganizationId, drafted.ThreadId, Word(drafted.Kind), drafted.Author, drafted.Text.Title,
                         JsonSerializer.Serialize(drafted.Text, Json), Text(drafted.NewCharter is null ? null : JsonSerializer.Serialize(drafted.NewCharter, Json)),
                         Text(drafted.Subject), e.Timestamp, e.Sequence);
                     Add("INSERT INTO proposal_revisions (proposal_id, revision, text, new_charter, at) VALUES ($1, 1, $2::jsonb, $3::jsonb, $4)",
@@ -57,8 +57,17 @@ public sealed class VotingProjection : IInlineProjection
                         Text(drafted.NewCharter is null ? null : JsonSerializer.Serialize(drafted.NewCharter, Json)), e.Timestamp);
                     break;
                 case ProposalSubmitted submitted:
-                    Add("UPDATE proposals SET phase = 'discussion', discussion_ends_at = $2, last_seq = $3 WHERE id = $1",
-                        submitted.ProposalId, submitted.DiscussionEndsAt, e.Sequence);
+                    // The submission carries the whole proposal, so the row can be built from the public record alone.
+                    Add("""
+                        INSERT INTO proposals (id, org_id, thread_id, kind, author, title, text, new_charter, subject, phase, revision, created_at,
+                                               discussion_ends_at, last_seq)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, 'discussion', $10, $11, $12, $13)
+                        ON CONFLICT (id) DO UPDATE SET phase = 'discussion', discussion_ends_at = excluded.discussion_ends_at, last_seq = excluded.last_seq
+                        """,
+                        submitted.ProposalId, Org(e), submitted.ThreadId, Word(submitted.Kind), submitted.Author, submitted.Text.Title,
+                        JsonSerializer.Serialize(submitted.Text, Json),
+                        Text(submitted.NewCharter is null ? null : JsonSerializer.Serialize(submitted.NewCharter, Json)), Text(submitted.Subject),
+                        submitted.Revision, e.Timestamp, submitted.DiscussionEndsAt, e.Sequence);
                     break;
                 case ProposalRevised revised:
                     Add("UPDATE proposals SET revision = $2, title = $3, text = $4::jsonb, new_charter = $5::jsonb, last_seq = $6 WHERE id = $1",

@@ -37,7 +37,7 @@ public sealed class VotingQueries(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand("""
             SELECT id, thread_id, kind, title, author, phase, created_at, discussion_ends_at, closes_at, outcome
               FROM proposals
-             WHERE org_id = $1 AND ($2::text IS NULL OR phase = $2) AND (phase <> 'draft' OR lower(author) = $3)
+             WHERE org_id = $1 AND ($2::text IS NULL OR phase = $2) AND (discussion_ends_at IS NOT NULL OR lower(author) = $3)
              ORDER BY CASE phase WHEN 'voting' THEN 0 WHEN 'discussion' THEN 1 WHEN 'draft' THEN 2 ELSE 3 END, created_at DESC
              LIMIT 200
             """);
@@ -70,7 +70,8 @@ public sealed class VotingQueries(NpgsqlDataSource dataSource)
         {
             if (!await r.ReadAsync(ct)) return null;
             var phase = Enum<ProposalPhase>(r.GetString(7));
-            if (phase == ProposalPhase.Draft && Handles.Key(r.GetString(3)) != Handles.Key(viewer)) return null;
+            // Never submitted (a draft, or a draft discarded): its author's alone.
+            if (r.IsDBNull(10) && Handles.Key(r.GetString(3)) != Handles.Key(viewer)) return null;
             detail = new ProposalDetail(
                 r.GetGuid(0), r.GetGuid(1), Enum<ProposalKind>(r.GetString(2)), r.GetString(3),
                 JsonSerializer.Deserialize<ProposalText>(r.GetString(4), Json)!,

@@ -15,8 +15,9 @@ public sealed class Deciding_on_proposals
     {
         var state = new ProposalState();
         var id = Guid.NewGuid();
-        state.Apply(new ProposalDrafted(id, Guid.NewGuid(), ProposalKind.Policy, "anna", Text, null, null));
-        state.Apply(new ProposalSubmitted(id, Now.AddHours(48)));
+        var thread = Guid.NewGuid();
+        state.Apply(new ProposalDrafted(id, Guid.NewGuid(), thread, ProposalKind.Policy, "anna", Text, null, null));
+        state.Apply(new ProposalSubmitted(id, thread, ProposalKind.Policy, "anna", 1, Text, null, null, Now.AddHours(48)));
         return state;
     }
 
