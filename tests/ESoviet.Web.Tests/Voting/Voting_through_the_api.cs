@@ -107,6 +107,14 @@ public sealed class Voting_through_the_api(MembershipFixture app) : IClassFixtur
         (await app.ScalarAsync<long>("SELECT count(*) FROM roll_call WHERE proposal_id = $1", Guid.Parse(proposal))).Should().Be(200);
         Console.WriteLine($"200 concurrent votes took {elapsed.TotalMilliseconds:F0} ms");
         foreach (var e in electors.Where(e => e != anna)) e.Dispose();
+
+        // The independent verifier, reading only the exported ledger, recounts the same 133 : 67.
+        var report = await VerifiedLedgerAsync(anna, slug);
+        report.Ok.Should().BeTrue(report.FirstProblem?.ToString());
+        var recount = report.Recounts.Single(r => r.ProposalId == Guid.Parse(proposal));
+        recount.Matches.Should().BeTrue();
+        recount.Tally.For.Should().Be(133);
+        recount.Tally.Against.Should().Be(67);
     }
 
     [Fact]
@@ -271,6 +279,21 @@ public sealed class Voting_through_the_api(MembershipFixture app) : IClassFixtur
         closed.GetProperty("outcome").GetString().Should().Be("adopted", "3 of 4 decisive votes reach two thirds");
         (await dara.Client.GetAsync($"/api/orgs/{slug}/threads")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await app.ScalarAsync<string>("SELECT status FROM memberships WHERE handle = $1", dara.Handle)).Should().Be("expelled");
+    }
+
+    /// <summary>Waits until the sealer has caught up with every event, exports the ledger and verifies it.</summary>
+    private async Task<ESoviet.Verify.VerificationReport> VerifiedLedgerAsync(Person member, string slug)
+    {
+        var org = await app.OrganizationIdAsync(slug);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await app.ScalarAsync<long>("SELECT count(*) FROM es.events WHERE tenant_id = $1", org.ToString())
+               > await app.ScalarAsync<long>("SELECT coalesce(max(position), 0) FROM ledger_entries WHERE org_id = $1", org)
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(100);
+        await using var export = await member.Client.GetStreamAsync($"/api/orgs/{slug}/ledger");
+        using var verifier = new ESoviet.Verify.LedgerVerifier();
+        verifier.CheckStream(export, "ledger.jsonl");
+        return verifier.Finish();
     }
 
     private static async Task<JsonElement> WaitForAsync(Func<Task<JsonElement>> read, Func<JsonElement, bool> done)
