@@ -28,8 +28,14 @@ public sealed class Seeding_the_demo(Seeding_the_demo.Fixture app) : IClassFixtu
         invitations.EnumerateArray().Count(i => i.GetProperty("status").GetString() == "open").Should().Be(1);
         var orgId = await app.ScalarAsync<Guid>("SELECT id FROM organizations WHERE slug = $1", DemoSeed.Slug);
         (await app.ScalarAsync<long>("SELECT count(*) FROM es.events WHERE tenant_id = $1", orgId.ToString())).Should().BeGreaterThan(20);
+        // Every event about the organization carries it as tenant, except drafts: private to their author until submitted.
         (await app.ScalarAsync<long>(
-            "SELECT count(*) FROM es.events WHERE data::text LIKE '%' || $1 || '%' AND tenant_id IS DISTINCT FROM $1", orgId.ToString())).Should().Be(0);
+            "SELECT count(*) FROM es.events WHERE data::text LIKE '%' || $1 || '%' AND tenant_id IS DISTINCT FROM $1 AND type <> 'proposal_drafted'",
+            orgId.ToString())).Should().Be(0);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM es.events WHERE type = 'proposal_drafted' AND tenant_id IS NOT NULL")).Should().Be(0);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM proposals WHERE org_id = $1 AND phase IN ('voting', 'discussion')", orgId)).Should().Be(2);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM proposals WHERE org_id = $1 AND outcome = 'adopted'", orgId)).Should().Be(1);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM threads WHERE org_id = $1", orgId)).Should().Be(3);
     }
 
     [Fact]
