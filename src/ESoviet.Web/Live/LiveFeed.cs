@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using ESoviet.EventStore;
 using ESoviet.Web.Infrastructure;
-using ESoviet.Web.Voting;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -97,7 +96,18 @@ public sealed class LiveFeed(
             .Select(r => (r.Event, Topics: r.Topics.Where(snapshot.ContainsKey).ToArray()))
             .Where(r => r.Topics.Length > 0)
             .ToList();
-        var items = await payloads.BuildAsync(wanted, WantsTally, ct);
+        List<LiveItem> items;
+        try
+        {
+            items = await payloads.BuildAsync(wanted, WantsTally, ct);
+        }
+        catch (Exception e) when (e is not (NpgsqlException or TimeoutException or OperationCanceledException))
+        {
+            // A bug, not an outage: retrying would stall every page on this node. These events stay available to
+            // CatchUp (Position has passed them), so a page that reconnects or reloads still sees them.
+            logger.LogError(e, "Live feed could not build the events {First}–{Last}; they were not pushed.", events[0].Sequence, end);
+            return;
+        }
         foreach (var item in items)
         {
             foreach (var key in item.Topics)

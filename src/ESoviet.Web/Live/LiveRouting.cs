@@ -7,7 +7,8 @@ namespace ESoviet.Web.Live;
 /// <summary>
 /// Which topics an event belongs to. A thread's topic carries its contributions; a proposal's its lifecycle and every
 /// vote; an organization's what changes its lists (threads, contributions, proposals' phases, the charter), never
-/// individual votes. Membership, invitations and vouches are in no topic.
+/// individual votes. Membership, invitations and vouches are in no topic, and neither is anything without an
+/// organization: a proposal's draft events carry none until it is submitted, so they never reach a feed.
 /// </summary>
 public static class LiveRouting
 {
@@ -28,7 +29,8 @@ public static class LiveRouting
 
     public static TopicKey[] TopicsOf(StoredEvent e)
     {
-        Guid? org = Guid.TryParse(e.TenantId, out var id) ? id : null;
+        if (!Guid.TryParse(e.TenantId, out var id)) return [];
+        Guid? org = id;
         return e.Data switch
         {
             ThreadStarted x => WithOrg(TopicKind.Thread, x.ThreadId, org),

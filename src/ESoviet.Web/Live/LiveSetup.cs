@@ -2,6 +2,7 @@ using ESoviet.Web.Accounts;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.SignalR;
 
 namespace ESoviet.Web.Live;
 
@@ -12,7 +13,7 @@ public static class LiveSetup
     {
         var services = builder.Services;
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);
-        services.AddSignalR().AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, LiveJson.Resolver));
+        services.AddSignalR(hub => hub.AddFilter<LiveHubFilter>()).AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, LiveJson.Resolver));
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<TopicAccess>();
         services.AddSingleton<LivePayloads>();
@@ -37,6 +38,8 @@ public static class LiveSetup
         // string of a program's WebSocket carries its access token. Capped here, after the configuration's rules, so
         // that no logging setting can write tokens to the log (docs/deploy.md says the same of the proxy's access log).
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // Refused subscriptions are routine and anyone can cause them; LiveHubFilter logs the failures that are not.
+        builder.Logging.AddFilter(LiveHubFilter.DispatcherCategory, LogLevel.Critical);
         return builder;
     }
 

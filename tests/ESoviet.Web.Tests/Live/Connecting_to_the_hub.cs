@@ -107,7 +107,8 @@ public sealed class Connecting_to_the_hub(Connecting_to_the_hub.VerboseApp app) 
 
         var log = app.Log.ToArray();
         log.Should().Contain(line => line.Contains("/hubs/live"), "the connection is logged at this level, only without its query string");
-        log.Should().NotContain(line => line.Contains(token[4..20]));
+        var secret = token.Substring(4, 16);
+        log.Should().NotContain(line => line.Contains(secret));
     }
 
     /// <summary>The status of a WebSocket handshake to the hub: 101 when it upgraded.</summary>

@@ -99,7 +99,8 @@ public sealed class Following_a_vote_live(LiveApp app, ITestOutputHelper output)
         var tally = missed[^1].Data().GetProperty("tally");
         tally.GetProperty("voted").GetInt32().Should().Be(3);
         tally.GetProperty("against").GetInt32().Should().Be(2);
-        (await second.DrainAsync(Live.Quiet)).Should().BeEmpty("nothing happened since");
+        // A vote committed just before the subscription may also be pushed: a repeat of what CatchUp returned, nothing new.
+        (await second.DrainAsync(Live.Quiet)).Where(e => !expected.Contains(e.Seq())).Should().BeEmpty("nothing happened since");
     }
 
     [Fact]
