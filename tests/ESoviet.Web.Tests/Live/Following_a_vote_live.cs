@@ -120,7 +120,8 @@ public sealed class Following_a_vote_live(LiveApp app, ITestOutputHelper output)
                 if (e.Seq() >= tallySeq) (tally, tallySeq) = (e.Data().GetProperty("tally"), e.Seq());
                 return;
             }
-            if (e.Seq() <= lastSeq) return;
+            // Only votes carry roll-call rows; other proposal events (a phase change, say) may interleave.
+            if (e.Type() != "vote_cast" || e.Seq() <= lastSeq) return;
             lastSeq = e.Seq();
             var row = e.Data().GetProperty("row");
             rows[row.GetProperty("voter").GetString()!] = (row.GetProperty("choice").GetString(), e.Seq());
