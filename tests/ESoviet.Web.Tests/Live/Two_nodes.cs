@@ -3,25 +3,21 @@ using System.Net;
 using ESoviet.Testing;
 using ESoviet.Web.Tests.Membership;
 using ESoviet.Web.Tests.Voting;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace ESoviet.Web.Tests.Live;
 
 /// <summary>
-/// Two app nodes over one database, as behind a load balancer: each runs its own feed and pushes to its own clients, so an
-/// event committed through one reaches browsers connected to the other, with PostgreSQL's NOTIFY as the only go-between.
+/// Two app nodes over one database, as behind a load balancer: the test's host and a second app process. Each runs its
+/// own feed and pushes to its own clients, so an event committed through one reaches browsers connected to the other,
+/// with PostgreSQL's NOTIFY as the only go-between.
 /// </summary>
 public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFixture<LiveApp>
 {
     [Fact]
     public async Task A_vote_cast_through_node_a_reaches_a_client_on_node_b_within_a_second()
     {
-        await using var nodeB = new SecondNode(app.ConnectionString);
+        await using var nodeB = await new SecondNode(app.ConnectionString).ReadyAsync();
         var (anna, slug) = await app.FoundAsync();
         using var _ = anna;
         var electors = await app.SeedMembersAsync(slug, 20, anna.Handle);
@@ -47,7 +43,7 @@ public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFix
     [Fact]
     public async Task A_reply_posted_through_node_b_reaches_a_client_on_node_a()
     {
-        await using var nodeB = new SecondNode(app.ConnectionString);
+        await using var nodeB = await new SecondNode(app.ConnectionString).ReadyAsync();
         var (anna, slug) = await app.FoundAsync();
         using var _ = anna;
         var thread = await anna.StartThreadAsync(slug);
@@ -63,25 +59,76 @@ public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFix
         pushed.Data().GetProperty("html").GetString().Should().Contain("Written on node B");
     }
 
-    /// <summary>Another node: the same app over the same database, with its own process state, feed and LISTEN connection.</summary>
-    private sealed class SecondNode : WebApplicationFactory<Program>
+    /// <summary>
+    /// Another node: the same app, built output started as its own operating-system process on another loopback port,
+    /// over the same database. Nothing is shared with the test's node but PostgreSQL.
+    /// </summary>
+    private sealed class SecondNode : IAsyncDisposable
     {
-        private readonly string connectionString;
+        private readonly Process process;
 
         public SecondNode(string connectionString)
         {
-            this.connectionString = connectionString;
-            UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
-            StartServer();
-            Address = new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+            var port = FreePort();
+            Address = new Uri($"http://127.0.0.1:{port}/");
+            var configuration = typeof(Two_nodes).Assembly.Location.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+            var appDirectory = Path.Combine(RepositoryRoot.Path, "src", "ESoviet.Web", "bin", configuration, "net10.0");
+            var start = new ProcessStartInfo("dotnet", [Path.Combine(appDirectory, "ESoviet.Web.dll")])
+            {
+                WorkingDirectory = appDirectory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            start.Environment["ConnectionStrings__Postgres"] = connectionString;
+            start.Environment["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/');
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = AppFixture.EnvironmentName;
+            start.Environment["Logging__LogLevel__Default"] = "Warning";
+            process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the second node.");
+            process.OutputDataReceived += (_, _) => { };
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
         }
 
         public Uri Address { get; }
 
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        /// <summary>Waits until the node answers its health probe.</summary>
+        public async Task<SecondNode> ReadyAsync()
         {
-            builder.UseEnvironment(AppFixture.EnvironmentName);
-            builder.UseSetting("ConnectionStrings:Postgres", connectionString);
+            using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                if (process.HasExited) throw new InvalidOperationException($"The second node exited with code {process.ExitCode}.");
+                try
+                {
+                    if ((await client.GetAsync("/health")).IsSuccessStatusCode) return this;
+                }
+                catch (HttpRequestException) { }
+                catch (TaskCanceledException) { }
+                if (DateTime.UtcNow > deadline) throw new TimeoutException("The second node did not start within 60 s.");
+                await Task.Delay(200);
+            }
+        }
+
+        private static int FreePort()
+        {
+            var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            listener.Stop();
+            return port;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
+            process.Dispose();
         }
     }
 }
