@@ -113,7 +113,7 @@ public sealed class The_documented_example
 
         report.Ok.Should().BeTrue(report.FirstProblem?.ToString());
         report.Entries.Should().Be(6);
-        report.Chains.Single().Head.Should().Be("aaa0ba1ae0376b23f1d7fc8dbb8f4ba3e82d8430d18769ac1cd45e9a3a11171f");
+        report.Chains.Single().Head.Should().Be("aafce539857ef61bb3d75f4bc2c5bbb4dc62e1547c39c8288b18a2d545a62aa9");
         report.Recounts.Single().Outcome.Should().Be(Outcome.Adopted);
     }
 

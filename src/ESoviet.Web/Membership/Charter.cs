@@ -19,6 +19,8 @@ public sealed record Share(int Numerator, int Denominator)
     public int SmallestPartOf(int whole) =>
         whole <= 0 ? 0 : (int)(((long)Numerator * whole + Denominator - 1) / Denominator);
 
+    // Derived, and a float: kept out of the JSON so events and the ledger hold only the exact fraction.
+    [JsonIgnore]
     public double Percent => 100.0 * Numerator / Denominator;
 
     /// <summary>In words where a common fraction has a name ("two thirds"), else as a percentage.</summary>
