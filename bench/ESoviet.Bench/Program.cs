@@ -11,22 +11,26 @@ var options = BenchOptions.Parse(args);
 var result = options.Scenario switch
 {
     "thread-page" => await ThreadPageScenario.RunAsync(options),
-    _ => throw new ArgumentException($"Unknown scenario '{options.Scenario}'. Known: thread-page."),
+    "votes" => await VoteThroughputScenario.RunAsync(options),
+    "live" => await LiveFanOutScenario.RunAsync(options),
+    "replay" => await ReplayScenario.RunAsync(options),
+    _ => throw new ArgumentException($"Unknown scenario '{options.Scenario}'. Known: thread-page, votes, live, replay."),
 };
 Console.WriteLine(JsonSerializer.Serialize(result, JsonSerializerOptions.Web));
 
 namespace ESoviet.Bench
 {
-    public sealed record BenchOptions(string Scenario, string Database, Uri App, bool Smoke)
+    public sealed record BenchOptions(string Scenario, string Database, Uri App, bool Smoke, int? AppPid = null)
     {
         public static BenchOptions Parse(string[] args)
         {
             string? Value(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
             return new BenchOptions(
-                args.FirstOrDefault() ?? throw new ArgumentException("usage: ESoviet.Bench <scenario> --db <connection string> --app <url> [--smoke]"),
+                args.FirstOrDefault() ?? throw new ArgumentException("usage: ESoviet.Bench <scenario> --db <connection string> --app <url> [--app-pid <pid>] [--smoke]"),
                 Value("--db") ?? throw new ArgumentException("--db is required"),
                 new Uri(Value("--app") ?? throw new ArgumentException("--app is required")),
-                args.Contains("--smoke"));
+                args.Contains("--smoke"),
+                int.TryParse(Value("--app-pid"), out var pid) ? pid : null);
         }
     }
 
