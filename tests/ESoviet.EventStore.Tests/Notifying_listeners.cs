@@ -8,9 +8,8 @@ public sealed class Notifying_listeners(StoreFixture db) : IClassFixture<StoreFi
         await using var listening = db.NewStore();
         using var stop = new CancellationTokenSource();
         var listener = new NotificationListener(listening).RunAsync(stop.Token);
-        // The listener wakes everyone once it has connected; wait for that first.
+        // The listener wakes everyone once its LISTEN has run; from then on notifications reach it.
         (await listening.Committed.WaitAsync(0, TimeSpan.FromSeconds(10), CancellationToken.None)).Should().BeTrue();
-        await Task.Delay(100);
         var seen = listening.Committed.Generation;
 
         await using (var session = db.Store.OpenSession()) await session.Append("n-" + Guid.NewGuid(), new Counted(1)).SaveChangesAsync();

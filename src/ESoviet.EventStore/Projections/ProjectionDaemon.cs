@@ -31,6 +31,9 @@ public sealed class ProjectionDaemon
 
     public IReadOnlyList<IAsyncProjection> Projections => _projections;
 
+    /// <summary>Set after every pass over the projections, whether or not it found work: a way to wait until the daemon has looked.</summary>
+    public AsyncSignal Passes => _advanced;
+
     public async Task RunAsync(CancellationToken ct)
     {
         await EnsureProgressRowsAsync(ct);
