@@ -27,8 +27,7 @@ public static class ReplayScenario
 
         // A store that only appends: the contributions' read models are not the subject here.
         var raw = new EventStoreOptions();
-        raw.Events.AddRange(typeof(IDomainEvent).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IDomainEvent).IsAssignableFrom(t)));
+        raw.Events.AddRange(EventStoreSetup.DomainEventTypes());
         await using var store = new EventStore.EventStore(seeding.DataSource, raw);
         var seed = Stopwatch.StartNew();
         await Parallel.ForEachAsync(Enumerable.Range(0, threads), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (t, ct) =>

@@ -28,8 +28,7 @@ public sealed class Seeding : IAsyncDisposable
     {
         var dataSource = NpgsqlDataSource.Create(connectionString);
         var options = new EventStoreOptions();
-        options.Events.AddRange(typeof(IDomainEvent).Assembly.GetTypes()
-            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IDomainEvent).IsAssignableFrom(t)));
+        options.Events.AddRange(EventStoreSetup.DomainEventTypes());
         options.InlineProjections.AddRange(new IInlineProjection[] { new MembershipProjection(), new DeliberationProjection(), new VotingProjection() });
         return new Seeding(dataSource, new EventStore.EventStore(dataSource, options), new AccountStore(dataSource, TimeProvider.System));
     }

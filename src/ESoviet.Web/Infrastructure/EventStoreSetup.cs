@@ -30,8 +30,7 @@ public static class EventStoreSetup
         services.AddSingleton(sp =>
         {
             var options = new EventStoreOptions { Time = sp.GetRequiredService<TimeProvider>() };
-            options.Events.AddRange(typeof(EventStoreSetup).Assembly.GetTypes()
-                .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IDomainEvent).IsAssignableFrom(t)));
+            options.Events.AddRange(DomainEventTypes());
             options.InlineProjections.AddRange(sp.GetServices<IInlineProjection>());
             return new EventStore.EventStore(sp.GetRequiredService<NpgsqlDataSource>(), options);
         });
@@ -47,6 +46,11 @@ public static class EventStoreSetup
         services.AddHostedService<EventBackgroundService>();
         return builder;
     }
+
+    /// <summary>Every event record of the app: what the store must know to read the log back.</summary>
+    public static IEnumerable<Type> DomainEventTypes() =>
+        typeof(EventStoreSetup).Assembly.GetTypes()
+            .Where(t => t is { IsAbstract: false, IsInterface: false } && typeof(IDomainEvent).IsAssignableFrom(t));
 
     public static IServiceCollection AddInlineProjection<T>(this IServiceCollection services) where T : class, IInlineProjection =>
         services.AddSingleton<IInlineProjection, T>();

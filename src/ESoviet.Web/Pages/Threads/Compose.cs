@@ -133,13 +133,16 @@ public sealed class ComposeForm
     /// <summary>The text area's height: an opening post is usually longer than a reply.</summary>
     public int Rows { get; init; } = 8;
 
-    public int MaxBodyLength { get; init; } = 100_000;
+    /// <summary>The configured limits the form states and enforces in the browser.</summary>
+    public required DeliberationOptions Limits { get; init; }
 
-    public int MaxStructureFieldLength { get; init; } = 4_000;
+    public int MaxBodyLength => Limits.MaxBodyLength;
 
-    public long MaxAttachmentBytes { get; init; } = 10 * 1024 * 1024;
+    public int MaxStructureFieldLength => Limits.MaxStructureFieldLength;
 
-    public int MaxAttachments { get; init; } = 10;
+    public long MaxAttachmentBytes => Limits.MaxAttachmentBytes;
+
+    public int MaxAttachments => Limits.MaxAttachmentsPerContribution;
 
     public string FieldId(string name) => $"{Id}-{name.ToLowerInvariant()}";
 

@@ -136,9 +136,6 @@ public sealed class EditModel(
         BodyLabel = "Your text",
         SubmitLabel = "Save changes",
         PreviewAction = Url.Page("/Threads/Edit", "Preview", new { slug = Org.Slug, id = Contribution.Id })!,
-        MaxBodyLength = Limits.MaxBodyLength,
-        MaxStructureFieldLength = Limits.MaxStructureFieldLength,
-        MaxAttachmentBytes = Limits.MaxAttachmentBytes,
-        MaxAttachments = Limits.MaxAttachmentsPerContribution,
+        Limits = Limits,
     };
 }

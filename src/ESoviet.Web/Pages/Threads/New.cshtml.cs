@@ -95,9 +95,6 @@ public sealed class NewModel(DeliberationCommands commands, AttachmentStore atta
         BodyLabel = "Opening post",
         SubmitLabel = "Start the thread",
         PreviewAction = Url.Page("/Threads/New", "Preview", new { slug = Org.Slug })!,
-        MaxBodyLength = Limits.MaxBodyLength,
-        MaxStructureFieldLength = Limits.MaxStructureFieldLength,
-        MaxAttachmentBytes = Limits.MaxAttachmentBytes,
-        MaxAttachments = Limits.MaxAttachmentsPerContribution,
+        Limits = Limits,
     };
 }

@@ -106,9 +106,6 @@ public sealed class ReplyModel(
         BodyLabel = "Your reply",
         SubmitLabel = "Post reply",
         PreviewAction = Url.Page("/Threads/Reply", "Preview", new { slug = Org.Slug, threadId })!,
-        MaxBodyLength = Limits.MaxBodyLength,
-        MaxStructureFieldLength = Limits.MaxStructureFieldLength,
-        MaxAttachmentBytes = Limits.MaxAttachmentBytes,
-        MaxAttachments = Limits.MaxAttachmentsPerContribution,
+        Limits = Limits,
     };
 }

@@ -39,7 +39,6 @@ public sealed class ThreadModel(ThreadQueries queries, IOptions<DeliberationOpti
 
         (Opening, Replies) = ContributionTree.Layout(contributions, thread.OpeningId, new ThreadContext(Org, thread.Id, IsOpen));
         ReplyCount = contributions.Count - 1;
-        var limits = options.Value;
         ReplyForm = new ComposeForm
         {
             Slug = Org.Slug,
@@ -49,10 +48,7 @@ public sealed class ThreadModel(ThreadQueries queries, IOptions<DeliberationOpti
             BodyLabel = "Your reply",
             SubmitLabel = "Post reply",
             PreviewAction = Url.Page("/Threads/Reply", "Preview", new { slug = Org.Slug, threadId })!,
-            MaxBodyLength = limits.MaxBodyLength,
-            MaxStructureFieldLength = limits.MaxStructureFieldLength,
-            MaxAttachmentBytes = limits.MaxAttachmentBytes,
-            MaxAttachments = limits.MaxAttachmentsPerContribution,
+            Limits = options.Value,
         };
         return Page();
     }
