@@ -129,7 +129,8 @@ public sealed class VotingQueries(NpgsqlDataSource dataSource)
                     r.GetFieldValue<DateTimeOffset>(3), r.GetInt32(4)));
             }
         }
-        return new RollCall(proposal.Id, hidden, votes, missing, await TallyAsync(proposal, ct));
+        // FindAsync already counted the tally when it read the proposal: no second recount.
+        return new RollCall(proposal.Id, hidden, votes, missing, proposal.Tally ?? await TallyAsync(proposal, ct));
     }
 
     /// <summary>The caller's own current vote, which they may always see, sealed or not.</summary>
