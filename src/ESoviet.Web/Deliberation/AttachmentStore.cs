@@ -82,11 +82,8 @@ public sealed class AttachmentStore(NpgsqlDataSource dataSource, TimeProvider ti
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var type = r.GetString(1);
-        return new StoredFile(r.GetFieldValue<byte[]>(0), type, r.GetString(2), IsInlineImage(type));
+        return new StoredFile(r.GetFieldValue<byte[]>(0), type, r.GetString(2), ContentSniffer.ShowsInline(type));
     }
-
-    /// <summary>Only raster images are shown in the page; everything else is a download.</summary>
-    public static bool IsInlineImage(string contentType) => contentType is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
 
     private static string SafeFileName(string? name)
     {

@@ -23,7 +23,7 @@ public enum FileKind
 public sealed record SniffResult(bool Accepted, FileKind? Kind, string? ContentType, string? Extension, bool Inline, string? Refusal)
 {
     internal static SniffResult Accept(FileKind kind, string contentType, string extension) =>
-        new(true, kind, contentType, extension, kind is FileKind.Png or FileKind.Jpeg or FileKind.Gif or FileKind.WebP, null);
+        new(true, kind, contentType, extension, ContentSniffer.ShowsInline(contentType), null);
 
     internal static SniffResult Refuse(string reason) => new(false, null, null, null, false, reason);
 }
@@ -37,6 +37,9 @@ public sealed record SniffResult(bool Accepted, FileKind? Kind, string? ContentT
 /// </summary>
 public static class ContentSniffer
 {
+    /// <summary>Only raster images are shown in the page; every other accepted type is served as a download.</summary>
+    public static bool ShowsInline(string contentType) => contentType is "image/png" or "image/jpeg" or "image/gif" or "image/webp";
+
     /// <summary>Bytes an archive may claim to unpack to, summed over the central directory.</summary>
     public const long MaxUncompressedArchiveBytes = 100L * 1024 * 1024;
 
