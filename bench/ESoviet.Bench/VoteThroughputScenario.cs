@@ -51,6 +51,10 @@ public static class VoteThroughputScenario
         var times = new double[electors];
         var finishedAt = new double[electors];
         var cpuBefore = AppCpu.Seconds(options.AppPid);
+        var postmaster = await Electorate.ScalarAsync<int>(seeding.DataSource,
+            "SELECT split_part(pg_read_file('postmaster.pid'), E'\\n', 1)::int");
+        var databaseCpuBefore = AppCpu.DatabaseSeconds(postmaster);
+        var machineBefore = AppCpu.Machine();
         var databaseBefore = await DatabaseCounters.ReadAsync(seeding.DataSource);
         using var sampling = new CancellationTokenSource();
         var waits = WaitSampler.RunAsync(seeding.DataSource, sampling.Token);
@@ -69,6 +73,9 @@ public static class VoteThroughputScenario
         var databaseAfter = await DatabaseCounters.ReadAsync(seeding.DataSource);
         var votesTimed = electors - 1;
         var appCpuMsPerVote = (AppCpu.Seconds(options.AppPid) - cpuBefore) * 1000 / (electors - 1);
+        var databaseCpuMsPerVote = (AppCpu.DatabaseSeconds(postmaster) - databaseCpuBefore) * 1000 / (electors - 1);
+        var machineAfter = AppCpu.Machine();
+        var machineBusy = (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
         // Throughput over the first and the last tenth of the votes: a per-vote cost that grows with the roll-call shows here.
         var done = finishedAt.Skip(1).Order().ToArray();
         var tenth = done.Length / 10;
@@ -106,6 +113,8 @@ public static class VoteThroughputScenario
             firstTenthVotesPerSecond = Math.Round(firstTenth, 1),
             lastTenthVotesPerSecond = Math.Round(lastTenth, 1),
             appCpuMsPerVote = Math.Round(appCpuMsPerVote, 2),
+            databaseCpuMsPerVote = Math.Round(databaseCpuMsPerVote, 2),
+            machineBusyPercent = Math.Round(100 * machineBusy, 1),
             databaseWaits,
             commitsPerVote = Math.Round((databaseAfter.Commits - databaseBefore.Commits) / (double)votesTimed, 2),
             walBytesPerVote = Math.Round((databaseAfter.WalBytes - databaseBefore.WalBytes) / (double)votesTimed),
@@ -175,16 +184,49 @@ public sealed record DatabaseCounters(long Commits, long WalBytes, long WalFullP
     }
 }
 
-/// <summary>CPU time (user + system) the app has used so far, from /proc/PID/stat; 0 without a pid.</summary>
+/// <summary>CPU time (user + system) from /proc: of the app, of the database cluster's processes, of the whole machine.</summary>
 public static class AppCpu
 {
-    public static double Seconds(int? pid)
+    /// <summary>The app's CPU seconds so far; 0 without a pid.</summary>
+    public static double Seconds(int? pid) => pid is null ? 0 : ProcessSeconds(pid.Value) ?? 0;
+
+    /// <summary>CPU seconds used so far by the postmaster's live children (the backends, the WAL writer, ...).</summary>
+    public static double DatabaseSeconds(int postmaster)
     {
-        if (pid is null) return 0;
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        // After the command: state is field 3, utime field 14 and stime field 15 (1-based over the whole line).
-        return (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+        var total = 0.0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            var fields = StatFields(pid);
+            if (fields is not null && (pid == postmaster || fields[1] == postmaster.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+                total += Seconds(fields);
+        }
+        return total;
+    }
+
+    /// <summary>The machine's busy and total CPU time so far (all cores, from /proc/stat).</summary>
+    public static (double Busy, double Total) Machine()
+    {
+        var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+            .Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var total = cpu.Take(8).Sum();
+        return (total - cpu[3] - cpu[4], total);   // idle and iowait are not busy
+    }
+
+    private static double? ProcessSeconds(int pid) => StatFields(pid) is { } fields ? Seconds(fields) : null;
+
+    // After the command: state is field 3, ppid field 4, utime field 14 and stime field 15 (1-based over the whole line).
+    private static double Seconds(string[] fields) =>
+        (long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture)) / 100.0;
+
+    private static string[]? StatFields(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        }
+        catch (IOException) { return null; }   // the process ended meanwhile
     }
 }
 

@@ -23,18 +23,25 @@ public sealed class NotificationListener(EventStore store, ILogger<NotificationL
             {
                 await using var connection = await store.DataSource.OpenConnectionAsync(ct);
                 connection.Notification += (_, _) => store.Committed.Set();
-                await using (var cmd = new NpgsqlCommand($"LISTEN {store.Options.NotificationChannel}", connection))
-                    await cmd.ExecuteNonQueryAsync(ct);
-                store.Committed.Set();
-                backoff = TimeSpan.FromMilliseconds(100);
-                while (!ct.IsCancellationRequested)
+                try
                 {
-                    // A timeout is a chance to prove the connection is still alive.
-                    if (!await connection.WaitAsync(TimeSpan.FromSeconds(15), ct))
+                    await using (var cmd = new NpgsqlCommand($"LISTEN {store.Options.NotificationChannel}", connection))
+                        await cmd.ExecuteNonQueryAsync(ct);
+                    store.Committed.Set();
+                    backoff = TimeSpan.FromMilliseconds(100);
+                    while (!ct.IsCancellationRequested)
                     {
-                        await using var ping = new NpgsqlCommand("SELECT 1", connection);
-                        await ping.ExecuteScalarAsync(ct);
+                        // A timeout is a chance to prove the connection is still alive.
+                        if (!await connection.WaitAsync(TimeSpan.FromSeconds(15), ct))
+                        {
+                            await using var ping = new NpgsqlCommand("SELECT 1", connection);
+                            await ping.ExecuteScalarAsync(ct);
+                        }
                     }
+                }
+                finally
+                {
+                    await StopListeningAsync(connection);
                 }
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -47,6 +54,24 @@ public sealed class NotificationListener(EventStore store, ILogger<NotificationL
                 try { await Task.Delay(backoff, ct); } catch (OperationCanceledException) { return; }
                 backoff = TimeSpan.FromMilliseconds(Math.Min(backoff.TotalMilliseconds * 2, 5000));
             }
+        }
+    }
+
+    /// <summary>
+    /// A pool may be configured not to reset connections (No Reset On Close), so a connection that still works goes
+    /// back without its LISTEN; a broken one is discarded by the pool anyway.
+    /// </summary>
+    private static async Task StopListeningAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        try
+        {
+            await using var cmd = new NpgsqlCommand("UNLISTEN *", connection);
+            await cmd.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+        {
+            // The connection is unusable: the pool will not hand it out again.
         }
     }
 }

@@ -95,15 +95,14 @@ public static class VotingApi
         HttpContext http, VotingCommands commands, Guid id, Guid contributionId, AnswerAmendmentRequest body, CancellationToken ct) =>
         Result(await commands.AnswerAmendmentAsync(http.Org(), id, contributionId, body.Accept, body.Reason, ct));
 
-    private static async Task<IResult> Vote(HttpContext http, VotingCommands commands, VotingQueries queries, Guid id, VoteRequest body, CancellationToken ct)
+    private static async Task<IResult> Vote(HttpContext http, VotingCommands commands, TallyRecounts recounts, Guid id, VoteRequest body, CancellationToken ct)
     {
         var key = http.Request.Headers["Idempotency-Key"].ToString();
         if (key.Length > 200) return Rejection.Invalid("Idempotency-Key", "An Idempotency-Key may have at most 200 characters.").ToResult();
         var org = http.Org();
         var outcome = await commands.CastAsync(org, id, body.Choice, body.Reason, key.Length == 0 ? null : key, ct);
         if (outcome.IsRejected) return outcome.Rejection!.ToResult();
-        var proposal = await queries.FindAsync(org.OrganizationId, id, org.Handle, ct);
-        return TypedResults.Ok(new VoteResponse(outcome.Value!, proposal!.Tally!));
+        return TypedResults.Ok(new VoteResponse(outcome.Value!, (await recounts.AfterCommitAsync(id, ct))!));
     }
 
     private static async Task<IResult> MyVote(HttpContext http, VotingQueries queries, Guid id, CancellationToken ct)
@@ -132,6 +131,7 @@ public static class VotingSetup
     public static WebApplicationBuilder AddVoting(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<VotingQueries>();
+        builder.Services.AddSingleton<TallyRecounts>();
         builder.Services.AddSingleton<VotingCommands>();
         builder.Services.AddSingleton<ProposalCloser>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProposalCloser>());

@@ -150,22 +150,55 @@ public sealed class VotingQueries(NpgsqlDataSource dataSource)
     }
 
     /// <summary>The tally is always recounted from the roll-call rows: it cannot drift from them.</summary>
-    public async Task<TallyView> TallyAsync(ProposalDetail proposal, CancellationToken ct)
+    public async Task<TallyView> TallyAsync(ProposalDetail proposal, CancellationToken ct) =>
+        (await CountAsync(proposal.Id, ct))!.Read(proposal.Rules!, proposal.Kind, Hidden(proposal), proposal.Outcome);
+
+    /// <summary>
+    /// The tally of a proposal with frozen rules (in voting or closed), read in one statement; null when there is none.
+    /// Many votes share one such read through <see cref="TallyRecounts"/>.
+    /// </summary>
+    public async Task<TallyView?> TallyAsync(Guid id, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
-            SELECT count(*), count(*) FILTER (WHERE choice = 'for'), count(*) FILTER (WHERE choice = 'against'), count(*) FILTER (WHERE choice = 'abstain'),
-                   (SELECT count(*) FROM electorate WHERE proposal_id = $1)
-              FROM roll_call WHERE proposal_id = $1
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT p.kind, p.charter::text, p.reveal = 'at_close' AND p.phase <> 'closed', p.outcome, p.electorate_size, c.*
+              FROM proposals p, LATERAL ({CountSql} WHERE proposal_id = p.id) c
+             WHERE p.id = $1 AND p.charter IS NOT NULL
             """);
-        cmd.Parameters.AddWithValue(proposal.Id);
+        cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        var voted = (int)r.GetInt64(0);
-        var tally = new Tally((int)r.GetInt64(4), (int)r.GetInt64(1), (int)r.GetInt64(2), (int)r.GetInt64(3));
-        var reading = VotingRules.Read(tally with { Abstain = tally.Abstain + (voted - tally.Turnout) }, proposal.Rules!, proposal.Kind);
-        var hidden = Hidden(proposal);
-        return new TallyView(tally.Electorate, voted, hidden ? 0 : tally.For, hidden ? 0 : tally.Against, hidden ? 0 : tally.Abstain, hidden,
-            reading.QuorumMet, reading.QuorumNeeds, reading.VotesStillNeededForQuorum, hidden ? null : proposal.Outcome ?? reading.OutcomeIfClosedNow);
+        if (!await r.ReadAsync(ct)) return null;
+        var count = new Count(r.GetInt32(4), (int)r.GetInt64(5), (int)r.GetInt64(6), (int)r.GetInt64(7), (int)r.GetInt64(8));
+        return count.Read(JsonSerializer.Deserialize<Charter>(r.GetString(1), Json)!, Enum<ProposalKind>(r.GetString(0)), r.GetBoolean(2),
+            r.IsDBNull(3) ? null : Enum<ProposalOutcome>(r.GetString(3)));
+    }
+
+    // One pass over the proposal's rows of the roll-call (its primary key's prefix); sealed votes have no choice yet.
+    private const string CountSql = """
+        SELECT count(*), count(*) FILTER (WHERE choice = 'for'), count(*) FILTER (WHERE choice = 'against'), count(*) FILTER (WHERE choice = 'abstain')
+          FROM roll_call
+        """;
+
+    private async Task<Count?> CountAsync(Guid id, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"""
+            SELECT p.electorate_size, c.* FROM proposals p, LATERAL ({CountSql} WHERE proposal_id = p.id) c WHERE p.id = $1
+            """);
+        cmd.Parameters.AddWithValue(id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return new Count(r.GetInt32(0), (int)r.GetInt64(1), (int)r.GetInt64(2), (int)r.GetInt64(3), (int)r.GetInt64(4));
+    }
+
+    private sealed record Count(int Electorate, int Voted, int For, int Against, int Abstain)
+    {
+        public TallyView Read(Charter rules, ProposalKind kind, bool hidden, ProposalOutcome? outcome)
+        {
+            // A sealed vote (choice not yet revealed) counts for turnout; until the reveal it reads as an abstention.
+            var tally = new Tally(Electorate, For, Against, Abstain);
+            var reading = VotingRules.Read(tally with { Abstain = Abstain + (Voted - tally.Turnout) }, rules, kind);
+            return new TallyView(Electorate, Voted, hidden ? 0 : For, hidden ? 0 : Against, hidden ? 0 : Abstain, hidden,
+                reading.QuorumMet, reading.QuorumNeeds, reading.VotesStillNeededForQuorum, hidden ? null : outcome ?? reading.OutcomeIfClosedNow);
+        }
     }
 
     private static bool Hidden(ProposalDetail proposal) => proposal.Reveal == RollCallReveal.AtClose && proposal.Phase != ProposalPhase.Closed;

@@ -64,7 +64,7 @@ public sealed class Following_a_debate_live(LiveApp app) : IClassFixture<LiveApp
         await live.InvokeAsync("Subscribe", topic);
 
         var reply = await anna.ReplyAsync(slug, thread, "First thought");
-        var posted = await live.NextEventAsync("contribution_posted");
+        var posted = await live.NextEventAsync("contribution_posted", contribution: reply);
         using (var edit = await anna.Client.PutJsonAsync($"/api/orgs/{slug}/contributions/{reply}", new { markdown = "Second *thought*" }))
             edit.StatusCode.Should().Be(HttpStatusCode.OK, await edit.Content.ReadAsStringAsync());
         var edited = (await live.NextEventAsync("contribution_edited")).Data();

@@ -104,8 +104,12 @@ public static class Live
     public static Task<JsonElement> NextEventAsync(this SignalRClient client, TimeSpan? timeout = null) =>
         client.NextAsync("event", timeout ?? TimeSpan.FromSeconds(10));
 
-    /// <summary>The next pushed event of <paramref name="type"/>, skipping others.</summary>
-    public static async Task<JsonElement> NextEventAsync(this SignalRClient client, string type, TimeSpan? timeout = null)
+    /// <summary>The next pushed event of <paramref name="type"/> (and about <paramref name="contribution"/>, if given), skipping others.</summary>
+    /// <remarks>
+    /// A subscriber may also receive events committed just before it subscribed, which the node's feed had not routed
+    /// yet (a thread's opening post, say): tests that mean a particular event must say which.
+    /// </remarks>
+    public static async Task<JsonElement> NextEventAsync(this SignalRClient client, string type, TimeSpan? timeout = null, Guid? contribution = null)
     {
         var until = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
         while (true)
@@ -113,7 +117,8 @@ public static class Live
             var left = until - DateTime.UtcNow;
             if (left <= TimeSpan.Zero) throw new TimeoutException($"No '{type}' event in time.");
             var e = await client.NextEventAsync(left);
-            if (e.GetProperty("type").GetString() == type) return e;
+            if (e.GetProperty("type").GetString() == type
+                && (contribution is null || e.GetProperty("data").GetProperty("contributionId").GetGuid() == contribution)) return e;
         }
     }
 
