@@ -286,15 +286,11 @@ public static class LiveFanOutScenario
                     {
                         var type = message.GetProperty("type").GetInt32();
                         if (type == 7) { Closed = true; return; }
-                        if (type != 1 || message.GetProperty("target").GetString() != "event") continue;
-                        var push = message.GetProperty("arguments")[0];
-                        if (push.GetProperty("type").GetString() != "vote_cast") continue;
-                        var seq = push.GetProperty("seq").GetInt64();
-                        if (seq <= lastSeq) OutOfOrder++;
-                        lastSeq = seq;
-                        var castAt = push.GetProperty("data").GetProperty("row").GetProperty("castAt").GetDateTimeOffset();
-                        histogram.Add((now - castAt).TotalMilliseconds);
-                        Interlocked.Increment(ref Received);
+                        if (type != 1) continue;
+                        var target = message.GetProperty("target").GetString();
+                        var argument = message.GetProperty("arguments")[0];
+                        if (target == "event") Count(argument, now);
+                        else if (target == "events") foreach (var push in argument.EnumerateArray()) Count(push, now);
                     }
                 }
                 Closed = true;
@@ -303,6 +299,17 @@ public static class LiveFanOutScenario
             {
                 Closed = true;
             }
+        }
+
+        private void Count(JsonElement push, DateTimeOffset now)
+        {
+            if (push.GetProperty("type").GetString() != "vote_cast") return;
+            var seq = push.GetProperty("seq").GetInt64();
+            if (seq <= lastSeq) OutOfOrder++;
+            lastSeq = seq;
+            var castAt = push.GetProperty("data").GetProperty("row").GetProperty("castAt").GetDateTimeOffset();
+            histogram.Add((now - castAt).TotalMilliseconds);
+            Interlocked.Increment(ref Received);
         }
 
         public async ValueTask DisposeAsync()

@@ -176,7 +176,7 @@ public sealed class LiveConnections(IHubContext<LiveHub> hub, IOptions<LiveOptio
                 if (!subscription.Active) continue;
                 subscription.Connection.Subscriptions.Remove(subscription.Grant.Topic.Name);
                 RemoveLocked(subscription);
-                subscription.Connection.Enqueue("ended", new EndedMessage(subscription.Grant.Topic.Name, reason));
+                subscription.Connection.Enqueue(LiveTargets.Ended, new EndedMessage(subscription.Grant.Topic.Name, reason));
             }
         }
     }
@@ -195,7 +195,7 @@ public sealed class LiveConnections(IHubContext<LiveHub> hub, IOptions<LiveOptio
         {
             subscription.Connection.Subscriptions.Remove(subscription.Grant.Topic.Name);
             RemoveLocked(subscription);
-            subscription.Connection.Enqueue("ended", new EndedMessage(subscription.Grant.Topic.Name, "You are no longer in this organization."));
+            subscription.Connection.Enqueue(LiveTargets.Ended, new EndedMessage(subscription.Grant.Topic.Name, "You are no longer in this organization."));
         }
     }
 

@@ -11,6 +11,19 @@ namespace ESoviet.Web.Live;
 // to update itself. The one exception is type "tally", which is no event of its own: the newest count of a proposal
 // whose per-vote tallies were coalesced during a burst, carrying the seq of the newest vote it includes.
 
+/// <summary>The client methods the hub calls.</summary>
+public static class LiveTargets
+{
+    /// <summary>One event: <c>{ seq, type, topic, data }</c>.</summary>
+    public const string Event = "event";
+
+    /// <summary>Several events in sequence order, as an array of what <see cref="Event"/> carries.</summary>
+    public const string Events = "events";
+
+    /// <summary>A subscription stopped: <see cref="EndedMessage"/>.</summary>
+    public const string Ended = "ended";
+}
+
 /// <summary>Synthetic event type of a coalesced tally.</summary>
 public static class LiveTypes
 {
@@ -91,6 +104,7 @@ public sealed class LiveFrameConverter : JsonConverter<LiveFrame>
 [JsonSerializable(typeof(VotesRevealedData))]
 [JsonSerializable(typeof(CatchUpResult))]
 [JsonSerializable(typeof(EndedMessage))]
+[JsonSerializable(typeof(List<LiveFrame>))]
 internal sealed partial class LiveJsonContext : JsonSerializerContext;
 
 public static class LiveJson

@@ -20,6 +20,13 @@ public sealed class LiveOptions
     /// <summary>The least time between two tallies pushed for one proposal; roll-call rows are never held back.</summary>
     public TimeSpan TallyInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// After a push, how long the feed lets new events gather before the next one. A follower receives what gathered in
+    /// one message (<c>events</c>), so a burst costs each connection one write per window instead of one per event;
+    /// an event after a quiet spell is pushed at once.
+    /// </summary>
+    public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Most events one CatchUp call returns; the answer says when there are more.</summary>
     public int CatchUpLimit { get; set; } = 5000;
 

@@ -50,6 +50,11 @@ public static class LiveSetup
                 hub.Transports = HttpTransportType.WebSockets | HttpTransportType.ServerSentEvents | HttpTransportType.LongPolling;
                 // A reconnecting client resubscribes and catches up on its own; nothing to keep for it here.
                 hub.AllowStatefulReconnects = false;
+                // Per connection, what may wait in memory for a slow socket before writes wait (64 KB each way by
+                // default): thousands of followers of one vote would otherwise hold 64 KB apiece in a burst. A client's
+                // own messages (subscribe, catch up, ping) are tiny.
+                hub.TransportMaxBufferSize = 16 * 1024;
+                hub.ApplicationMaxBufferSize = 16 * 1024;
             })
             .RequireSameOrigin();
         return app;

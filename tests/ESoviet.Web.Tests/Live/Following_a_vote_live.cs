@@ -138,6 +138,7 @@ public sealed class Following_a_vote_live(LiveApp app, ITestOutputHelper output)
         var voting = Task.Run(() => Parallel.ForEachAsync(electors.Select((e, i) => (e, i)), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (x, _) => await x.e.VoteAsync(slug, proposal, x.i % 3 == 0 ? "against" : "for")));
         while (rows.Count < 100) Apply(await live.NextEventAsync());
+        var batches = live.Batches;
         live.Abort();
         await live.DisposeAsync();
         output.WriteLine($"connection killed after {rows.Count} rows; burst still running: {!voting.IsCompleted}");
@@ -160,6 +161,7 @@ public sealed class Following_a_vote_live(LiveApp app, ITestOutputHelper output)
         var final = (await anna.GetJsonAsync($"/api/orgs/{slug}/proposals/{proposal}")).GetProperty("tally");
         tally.GetRawText().Should().Be(final.GetRawText());
         tally.GetProperty("for").GetInt32().Should().Be(333);
+        batches.Should().BePositive("in a burst the hub sends what gathered in its batch window as one message");
         foreach (var e in electors) e.Dispose();
     }
 

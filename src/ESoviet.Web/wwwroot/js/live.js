@@ -494,10 +494,13 @@
     .configureLogging(signalR.LogLevel.None)
     .build();
 
-  connection.on("event", (e) => {
+  function receive(e) {
     if (catchingUp) held.push(e);
     else apply(e);
-  });
+  }
+  connection.on("event", receive);
+  // In a burst the server sends what gathered in a short window at once, in sequence order.
+  connection.on("events", (list) => list.forEach(receive));
   connection.on("ended", () => stop("Live updates stopped: you can no longer read this page. Reload it."));
   connection.onreconnecting(() => setStatus("reconnecting", "Connection lost; reconnecting…"));
   connection.onreconnected(() => follow());
