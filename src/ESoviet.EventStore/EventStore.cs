@@ -14,6 +14,10 @@ public sealed class EventStore : IAsyncDisposable
     private const string Columns =
         "seq, id, stream_id, version, type, data, timestamp, tenant_id, actor, correlation_id, causation_id";
 
+    // The same columns with NULL for the body, so one reader serves both.
+    private const string HeaderColumns =
+        "seq, id, stream_id, version, type, NULL::text, timestamp, tenant_id, actor, correlation_id, causation_id";
+
     private readonly CommitNotifier _notifier;
 
     public EventStore(NpgsqlDataSource dataSource, EventStoreOptions options)
@@ -86,13 +90,19 @@ public sealed class EventStore : IAsyncDisposable
         return await ReadAllAsync(connection, afterSequence, upToSequence, limit, tenantId, ct);
     }
 
+    /// <summary>
+    /// Events in (<paramref name="afterSequence"/>, <paramref name="upToSequence"/>], at most <paramref name="limit"/>;
+    /// without <paramref name="bodies"/>, each <see cref="StoredEvent.Data"/> is <see cref="Projections.EventBodyNotRead.Instance"/>
+    /// and no body is read or deserialized.
+    /// </summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(
-        NpgsqlConnection connection, long afterSequence, long upToSequence, int limit, string? tenantId, CancellationToken ct)
+        NpgsqlConnection connection, long afterSequence, long upToSequence, int limit, string? tenantId, CancellationToken ct, bool bodies = true)
     {
+        var columns = bodies ? Columns : HeaderColumns;
         await using var cmd = new NpgsqlCommand(
             tenantId is null
-                ? $"SELECT {Columns} FROM {Tables.Events} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
-                : $"SELECT {Columns} FROM {Tables.Events} WHERE seq > $1 AND seq <= $2 AND tenant_id = $4 ORDER BY seq LIMIT $3",
+                ? $"SELECT {columns} FROM {Tables.Events} WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3"
+                : $"SELECT {columns} FROM {Tables.Events} WHERE seq > $1 AND seq <= $2 AND tenant_id = $4 ORDER BY seq LIMIT $3",
             connection);
         cmd.Parameters.AddWithValue(afterSequence);
         cmd.Parameters.AddWithValue(upToSequence);
@@ -125,7 +135,9 @@ public sealed class EventStore : IAsyncDisposable
         while (await reader.ReadAsync(ct))
         {
             var typeName = reader.GetString(4);
-            var data = JsonSerializer.Deserialize(reader.GetString(5), Options.Events.TypeOf(typeName), Options.Json)!;
+            var data = reader.IsDBNull(5)
+                ? Projections.EventBodyNotRead.Instance
+                : JsonSerializer.Deserialize(reader.GetString(5), Options.Events.TypeOf(typeName), Options.Json)!;
             events.Add(new StoredEvent(
                 reader.GetInt64(0),
                 reader.GetGuid(1),

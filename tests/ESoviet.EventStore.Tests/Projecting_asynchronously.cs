@@ -134,3 +134,51 @@ public sealed class Projecting_asynchronously(StoreFixture db) : IClassFixture<S
         await otherStore.DisposeAsync();
     }
 }
+
+public sealed class Projecting_without_event_bodies(StoreFixture db) : IClassFixture<StoreFixture>
+{
+    /// <summary>Records what the daemon handed it, in memory: the point is what it was given, not a read model.</summary>
+    private sealed class HeaderProjection(string name, bool readsBodies) : IAsyncProjection
+    {
+        public List<StoredEvent> Seen { get; } = [];
+
+        public string Name => name;
+
+        public bool ReadsBodies => readsBodies;
+
+        public Task ApplyAsync(Npgsql.NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+        {
+            lock (Seen) Seen.AddRange(events);
+            return Task.CompletedTask;
+        }
+
+        public Task ResetAsync(Npgsql.NpgsqlConnection connection, CancellationToken ct) => Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task A_projection_that_reads_no_bodies_gets_every_event_s_place_and_no_body()
+    {
+        var stream = "headers-" + Guid.NewGuid();
+        IReadOnlyList<StoredEvent> appended;
+        await using (var session = db.Store.OpenSession(new EventMetadata(TenantId: "t-1", Actor: "anna")))
+            appended = await session.Append(stream, new Counted(3), new Counted(4)).SaveChangesAsync();
+
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var headers = new HeaderProjection("headers-" + suffix, readsBodies: false);
+        var bodies = new HeaderProjection("bodies-" + suffix, readsBodies: true);
+        var daemon = new ProjectionDaemon(db.Store, [headers, bodies]);
+        using (var stop = new CancellationTokenSource())
+        {
+            var loop = daemon.RunAsync(stop.Token);
+            await daemon.WaitForNonStaleAsync(TimeSpan.FromSeconds(20));
+            await stop.CancelAsync();
+            await loop;
+        }
+
+        var mine = headers.Seen.Where(e => e.StreamId == stream).ToList();
+        mine.Select(e => (e.Sequence, e.Id, e.Version, e.EventTypeName, e.TenantId, e.Actor))
+            .Should().Equal(appended.Select(e => (e.Sequence, e.Id, e.Version, e.EventTypeName, e.TenantId, e.Actor)));
+        mine.Should().OnlyContain(e => ReferenceEquals(e.Data, EventBodyNotRead.Instance));
+        bodies.Seen.Where(e => e.StreamId == stream).Select(e => e.Data).Should().Equal(new Counted(3), new Counted(4));
+    }
+}

@@ -26,4 +26,23 @@ public interface IAsyncProjection
 
     /// <summary>Deletes everything the projection wrote, before a rebuild from sequence zero.</summary>
     Task ResetAsync(NpgsqlConnection connection, CancellationToken ct);
+
+    /// <summary>
+    /// False for a projection that needs only where each event sits (sequence, ids, stream, type, time, tenant, actor),
+    /// not its body: the daemon then neither reads nor deserializes the bodies, and every
+    /// <see cref="StoredEvent.Data"/> it passes is <see cref="EventBodyNotRead.Instance"/>.
+    /// </summary>
+    bool ReadsBodies => true;
+}
+
+/// <summary>The <see cref="StoredEvent.Data"/> of an event read without its body (<see cref="IAsyncProjection.ReadsBodies"/>).</summary>
+public sealed class EventBodyNotRead
+{
+    public static readonly EventBodyNotRead Instance = new();
+
+    private EventBodyNotRead()
+    {
+    }
+
+    public override string ToString() => "(body not read)";
 }

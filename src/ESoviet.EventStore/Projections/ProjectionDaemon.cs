@@ -82,7 +82,7 @@ public sealed class ProjectionDaemon
             return false;
         }
 
-        var events = await _store.ReadAllAsync(connection, floor, mark, _store.Options.BatchSize, null, ct);
+        var events = await _store.ReadAllAsync(connection, floor, mark, _store.Options.BatchSize, null, ct, projection.ReadsBodies);
         // A batch that reaches the mark can move past holes: every hole below the mark is dead.
         var reached = events.Count == _store.Options.BatchSize ? events[^1].Sequence : mark;
         if (events.Count > 0) await projection.ApplyAsync(connection, events, ct);

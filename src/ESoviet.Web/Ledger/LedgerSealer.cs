@@ -18,6 +18,9 @@ public sealed class LedgerSealer : IAsyncProjection
 
     public string Name => ProjectionName;
 
+    // ledger_seal() reads the events itself; here only their sequence and organization matter.
+    public bool ReadsBodies => false;
+
     public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
         var seqs = new List<long>(events.Count);
