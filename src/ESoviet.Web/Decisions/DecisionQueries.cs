@@ -267,6 +267,28 @@ public sealed class DecisionQueries(NpgsqlDataSource dataSource, TimeProvider ti
         return new VanguardView(work, counts.Sum(), WorkSpread.Gini(counts), WorkSpread.TopTenthSize(counts.Count), WorkSpread.TopTenthShare(counts), points);
     }
 
+    /// <summary>For a proposal's page: the decision it became (if adopted as a policy) and the decisions it amends or repeals.</summary>
+    public async Task<(DecisionLink? Became, IReadOnlyList<DecisionLink> Amends, IReadOnlyList<DecisionLink> Repeals)> OfProposalAsync(
+        Guid org, Guid proposal, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT d.number, d.title,
+                   (SELECT coalesce(array_agg(x.number ORDER BY x.number), '{}') FROM decisions x WHERE x.id = ANY(p.amends)),
+                   (SELECT coalesce(array_agg(x.title ORDER BY x.number), '{}') FROM decisions x WHERE x.id = ANY(p.amends)),
+                   (SELECT coalesce(array_agg(x.number ORDER BY x.number), '{}') FROM decisions x WHERE x.id = ANY(p.repeals)),
+                   (SELECT coalesce(array_agg(x.title ORDER BY x.number), '{}') FROM decisions x WHERE x.id = ANY(p.repeals))
+              FROM proposals p LEFT JOIN decisions d ON d.proposal_id = p.id
+             WHERE p.org_id = $1 AND p.id = $2
+            """);
+        cmd.Parameters.AddWithValue(org);
+        cmd.Parameters.AddWithValue(proposal);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return (null, [], []);
+        static List<DecisionLink> Zip(int[] numbers, string[] titles) => numbers.Zip(titles, (n, t) => new DecisionLink(n, t)).ToList();
+        return (r.IsDBNull(0) ? null : new DecisionLink(r.GetInt32(0), r.GetString(1)),
+            Zip(r.GetFieldValue<int[]>(2), r.GetFieldValue<string[]>(3)), Zip(r.GetFieldValue<int[]>(4), r.GetFieldValue<string[]>(5)));
+    }
+
     private async Task<IReadOnlyList<TaskView>> TasksAsync(string where, object arg, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand($"""

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Deliberation.Text;
 using ESoviet.Web.Infrastructure;
@@ -38,8 +39,17 @@ public sealed record AmendmentCard(AmendmentView Amendment, ContributionView? Co
 /// vote form and the roll call. Every action is a plain form posting back here, so all of it works without script.
 /// </summary>
 public sealed partial class ProposalModel(
-    VotingQueries queries, VotingCommands commands, ThreadQueries threads, MembershipQueries membership, TimeProvider time) : PageModel
+    VotingQueries queries, VotingCommands commands, ThreadQueries threads, MembershipQueries membership, DecisionQueries decisions, TimeProvider time)
+    : PageModel
 {
+    /// <summary>The decision this proposal became, when it was adopted as a policy.</summary>
+    public DecisionLink? Decision { get; private set; }
+
+    /// <summary>Earlier decisions this policy amends or repeals.</summary>
+    public IReadOnlyList<DecisionLink> AmendsDecisions { get; private set; } = [];
+
+    public IReadOnlyList<DecisionLink> RepealsDecisions { get; private set; } = [];
+
     public OrgMember Org { get; private set; } = null!;
 
     public ProposalDetail Proposal { get; private set; } = null!;
@@ -178,6 +188,7 @@ public sealed partial class ProposalModel(
         Proposal = proposal;
         Thread = await threads.FindThreadAsync(Org.OrganizationId, proposal.ThreadId, ct);
         CurrentCharter = await membership.CharterAsync(Org.OrganizationId, ct);
+        (Decision, AmendsDecisions, RepealsDecisions) = await decisions.OfProposalAsync(Org.OrganizationId, id, ct);
 
         if (proposal.Rules is not null)
         {
