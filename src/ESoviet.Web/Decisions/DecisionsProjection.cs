@@ -32,6 +32,13 @@ public sealed class DecisionsProjection : IInlineProjection
         {
             switch (e.Data)
             {
+                case ProposalSubmitted system when SystemAuthor.Is(system.Author):
+                    // A review the system opens has no private draft before it: its first revision is the submission.
+                    Add("""
+                        INSERT INTO proposal_revisions (proposal_id, revision, text, new_charter, at) VALUES ($1, $2, $3::jsonb, NULL, $4)
+                        ON CONFLICT DO NOTHING
+                        """, system.ProposalId, system.Revision, JsonSerializer.Serialize(system.Text, Json), e.Timestamp);
+                    break;
                 case ProposalDrafted { Amends: not null } or ProposalDrafted { Repeals: not null }:
                     var drafted = (ProposalDrafted)e.Data;
                     Add("UPDATE proposals SET amends = $2, repeals = $3 WHERE id = $1",

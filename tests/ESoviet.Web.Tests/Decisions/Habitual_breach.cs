@@ -79,6 +79,17 @@ public sealed class Habitual_breach(MembershipFixture app) : IClassFixture<Membe
         await WaitUntilAsync(async () => await app.ScalarAsync<string>("SELECT phase FROM proposals WHERE id = $1", proposalId) == "voting");
         (await app.ScalarAsync<int>("SELECT electorate_size FROM proposals WHERE id = $1", proposalId)).Should().Be(4);
         (await ReviewsOfAsync(dara)).Should().Be(1);
+        (await app.ScalarAsync<long>("SELECT count(*) FROM proposal_revisions WHERE proposal_id = $1", proposalId)).Should().Be(1);
+
+        // Everything the system did is in the organization's ledger, and the independent verifier accepts it.
+        var org = await app.ScalarAsync<Guid>("SELECT id FROM organizations WHERE slug = $1", slug);
+        await WaitUntilAsync(async () => await app.ScalarAsync<long>("SELECT count(*) FROM es.events WHERE tenant_id = $1", org.ToString())
+            == await app.ScalarAsync<long>("SELECT coalesce(max(position), 0) FROM ledger_entries WHERE org_id = $1", org));
+        await using var export = await anna.Client.GetStreamAsync($"/api/orgs/{slug}/ledger");
+        using var verifier = new ESoviet.Verify.LedgerVerifier();
+        verifier.CheckStream(export, "ledger.jsonl");
+        var report = verifier.Finish();
+        report.Ok.Should().BeTrue(report.FirstProblem?.ToString());
     }
 
     private static Task<HttpResponseMessage> CommitAsync(Person who, string slug, int number, object body) =>
