@@ -39,6 +39,11 @@ public sealed class DecisionKeeper(
             {
                 logger.LogWarning("Keeping decisions paused: {Message}", e.Message);
             }
+            catch (Exception e)
+            {
+                // A bug in one step must not stop the host (nor the other steps on the next pass): log it loudly and go on.
+                logger.LogError(e, "Keeping decisions failed.");
+            }
             try { await Task.Delay(Interval, stoppingToken); } catch (OperationCanceledException) { return; }
         }
     }

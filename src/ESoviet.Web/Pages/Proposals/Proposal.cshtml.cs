@@ -50,6 +50,9 @@ public sealed partial class ProposalModel(
 
     public IReadOnlyList<DecisionLink> RepealsDecisions { get; private set; } = [];
 
+    /// <summary>For the proposer: how many decisions they implement now (the charter caps it before a new vote opens).</summary>
+    public int Implementing { get; private set; }
+
     public OrgMember Org { get; private set; } = null!;
 
     public ProposalDetail Proposal { get; private set; } = null!;
@@ -189,6 +192,7 @@ public sealed partial class ProposalModel(
         Thread = await threads.FindThreadAsync(Org.OrganizationId, proposal.ThreadId, ct);
         CurrentCharter = await membership.CharterAsync(Org.OrganizationId, ct);
         (Decision, AmendsDecisions, RepealsDecisions) = await decisions.OfProposalAsync(Org.OrganizationId, id, ct);
+        if (IsAuthor && proposal.Phase == ProposalPhase.Discussion) Implementing = await commands.ImplementingAsync(Org.OrganizationId, Org.Handle, ct);
 
         if (proposal.Rules is not null)
         {
@@ -223,6 +227,9 @@ public sealed partial class ProposalModel(
             if (waiting > 0)
                 return $"Answer {(waiting == 1 ? "the amendment" : $"all {waiting} amendments")} waiting below before voting opens.";
             if (!Org.IsMember) return "Only full members open votes.";
+            if (Implementing >= CurrentCharter.MaxConcurrentImplementations)
+                return $"You already implement {Implementing} decisions, the charter's limit of {CurrentCharter.MaxConcurrentImplementations}: " +
+                       "mark one done or hand one over before opening this vote.";
             return null;
         }
     }
