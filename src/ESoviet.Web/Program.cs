@@ -1,4 +1,5 @@
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Ledger;
@@ -15,6 +16,7 @@ builder.AddAccounts();
 builder.AddMembership();
 builder.AddDeliberation();
 builder.AddVoting();
+builder.AddDecisions();
 builder.AddLedger();
 builder.AddLive();
 

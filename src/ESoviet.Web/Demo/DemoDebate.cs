@@ -1,3 +1,4 @@
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
@@ -7,12 +8,13 @@ namespace ESoviet.Web.Demo;
 /// <summary>
 /// The demo's deliberation and decisions, spread over the last two weeks: a structured thread with nested replies
 /// and an edit; a proposal that was discussed, voted on and adopted; one in voting now (a vote changed, two
-/// members still to vote); one in discussion.
+/// members still to vote); one in discussion. The adopted one is carried out as decision D-1 (see <see cref="DemoDecisions"/>).
 /// </summary>
 internal static class DemoDebate
 {
     public static async Task SeedAsync(
-        DemoWorld world, DemoClock clock, DeliberationCommands threads, VotingCommands voting, ProposalCloser closer, CancellationToken ct)
+        DemoWorld world, DemoClock clock, DeliberationCommands threads, VotingCommands voting, ProposalCloser closer, DecisionCommands decisions,
+        CancellationToken ct)
     {
         var now = TimeProvider.System.GetUtcNow();
 
@@ -80,6 +82,8 @@ internal static class DemoDebate
             Expect(await voting.CastAsync(world.As(voter), adopted.ProposalId, choice, reason, null, ct));
         }
         await closer.CloseDueAsync(ct);
+        // Adopted, the canteen is decision D-1: the membership commits to it and boris carries it out.
+        await DemoDecisions.SeedCanteenAsync(world, clock, decisions, ct);
 
         // Day -6: the boiler, in voting now.
         clock.MoveTo(now.AddDays(-6));

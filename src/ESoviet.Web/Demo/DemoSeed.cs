@@ -1,5 +1,6 @@
 using ESoviet.EventStore;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
@@ -54,7 +55,8 @@ public sealed class DemoSeed(IServiceProvider services, EventStore.EventStore ap
         var deliberation = ActivatorUtilities.CreateInstance<DeliberationCommands>(services, store, (TimeProvider)clock);
         var closer = ActivatorUtilities.CreateInstance<ProposalCloser>(services, store, (TimeProvider)clock);
         var voting = ActivatorUtilities.CreateInstance<VotingCommands>(services, store, (TimeProvider)clock, closer);
-        await DemoDebate.SeedAsync(world, clock, deliberation, voting, closer, ct);
+        var decisions = ActivatorUtilities.CreateInstance<DecisionCommands>(services, store, (TimeProvider)clock);
+        await DemoDebate.SeedAsync(world, clock, deliberation, voting, closer, decisions, ct);
         await SeedNewcomersAsync(membership, world, clock, ct);
         appStore.Committed.Set();
         logger.LogInformation("Demo organization '{Slug}' seeded.", Slug);

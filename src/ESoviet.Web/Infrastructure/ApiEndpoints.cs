@@ -2,6 +2,7 @@ using ESoviet.Web.Voting;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.About;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Ledger;
 
@@ -36,6 +37,7 @@ public static class ApiEndpoints
         api.MapMembershipApi();
         api.MapDeliberationApi();
         api.MapVotingApi();
+        api.MapDecisionsApi();
         api.MapLedgerApi();
 
         return app;

@@ -1,4 +1,5 @@
 using ESoviet.EventStore;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Voting;
 
@@ -8,7 +9,8 @@ namespace ESoviet.Web.Live;
 /// Which topics an event belongs to. A thread's topic carries its contributions; a proposal's its lifecycle and every
 /// vote; an organization's what changes its lists (threads, contributions, proposals' phases, the charter), never
 /// individual votes. Membership, invitations and vouches are in no topic, and neither is anything without an
-/// organization: a proposal's draft events carry none until it is submitted, so they never reach a feed.
+/// organization: a proposal's draft events carry none until it is submitted, so they never reach a feed. Decisions
+/// go to the organization's topic as their register changes (adopted, answered, reported on, handed over, reviewed).
 /// </summary>
 public static class LiveRouting
 {
@@ -21,10 +23,17 @@ public static class LiveRouting
         typeof(AmendmentAnswered), typeof(VotingOpened), typeof(VoteCast), typeof(VotesRevealed), typeof(VotingClosed),
     ];
 
+    public static readonly Type[] DecisionEvents =
+    [
+        typeof(DecisionAdopted), typeof(DecisionRepealed), typeof(DecisionAmended), typeof(CommitmentRecorded), typeof(CommitmentsClosed),
+        typeof(ProgressReported), typeof(HandoverAccepted), typeof(ImplementationCompleted), typeof(DecisionClosed),
+    ];
+
+    // After DecisionEvents: static fields initialize in order.
     public static readonly Type[] OrgEvents =
     [
         .. ThreadEvents, typeof(ProposalDrafted), typeof(ProposalSubmitted), typeof(ProposalRevised), typeof(ProposalWithdrawn),
-        typeof(VotingOpened), typeof(VotingClosed), typeof(CharterAmended),
+        typeof(VotingOpened), typeof(VotingClosed), typeof(CharterAmended), .. DecisionEvents,
     ];
 
     public static TopicKey[] TopicsOf(StoredEvent e)
@@ -49,6 +58,8 @@ public static class LiveRouting
             VoteCast x => [new(TopicKind.Proposal, x.ProposalId)],
             VotesRevealed x => [new(TopicKind.Proposal, x.ProposalId)],
             CharterAmended x => [new(TopicKind.Org, x.OrganizationId)],
+            DecisionAdopted or DecisionRepealed or DecisionAmended or CommitmentRecorded or CommitmentsClosed or ProgressReported or HandoverAccepted
+                or ImplementationCompleted or DecisionClosed => [new(TopicKind.Org, id)],
             _ => [],
         };
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using ESoviet.EventStore;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
 using Npgsql;
@@ -12,7 +13,7 @@ namespace ESoviet.Web.Voting;
 /// Closes votes: at the end of the voting period, or early once every elector has voted. Closing takes the proposal
 /// row FOR UPDATE, so it waits for votes still committing and every later vote finds the proposal closed; then it
 /// counts the roll-call, reveals sealed votes, and appends the outcome with its effects (a new charter, an
-/// expulsion) in one transaction. Any node may close; the row lock and the phase check make it happen once.
+/// expulsion, a decision) in one transaction. Any node may close; the row lock and the phase check make it happen once.
 /// </summary>
 public sealed class ProposalCloser(
     EventStore.EventStore store, NpgsqlDataSource dataSource, TimeProvider time, DatabaseReadiness readiness, ILogger<ProposalCloser> logger)
@@ -117,6 +118,10 @@ public sealed class ProposalCloser(
                 session.Append(OrganizationStreams.StreamId(row.Org), new CharterAmended(row.Org, proposal, row.NewCharter));
             if (outcome == ProposalOutcome.Adopted && row.Kind == ProposalKind.MembershipReview && row.Subject is not null)
                 session.Append(MembershipState.StreamId(row.Org, row.Subject), new MemberExpelled(row.Org, row.Subject, proposal));
+            // An adopted policy binds the membership as decision D-n, numbered in this same transaction.
+            if (outcome == ProposalOutcome.Adopted && row.Kind == ProposalKind.Policy)
+                await DecisionAdoption.AppendAsync(connection, session, proposal, row.Org, tally,
+                    [.. votes.Current.Where(v => v.Choice == VoteChoice.Against).Select(v => v.Voter)], now, token);
             closed = true;
         });
         await session.SaveChangesAsync(ct);

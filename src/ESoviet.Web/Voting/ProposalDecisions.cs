@@ -3,7 +3,10 @@ using ESoviet.Web.Membership;
 
 namespace ESoviet.Web.Voting;
 
-public sealed record DraftProposal(Guid ThreadId, ProposalKind Kind, ProposalText Text, Charter? NewCharter, string? Subject);
+/// <summary><paramref name="Amends"/> and <paramref name="Repeals"/>: ids of in-force decisions, already looked up (null when none).</summary>
+public sealed record DraftProposal(
+    Guid ThreadId, ProposalKind Kind, ProposalText Text, Charter? NewCharter, string? Subject,
+    IReadOnlyList<Guid>? Amends = null, IReadOnlyList<Guid>? Repeals = null);
 
 /// <summary>What a vote needs to know about its proposal and its voter.</summary>
 public sealed record VoteFacts(Guid ProposalId, ProposalPhase Phase, DateTimeOffset? ClosesAt, bool IsElector, bool Sealed);
@@ -46,8 +49,15 @@ public static class ProposalDecisions
                 else if (string.Equals(subject, author.Handle, StringComparison.OrdinalIgnoreCase)) errors["subject"] = ["To leave, use Leave; a review is about someone else."];
                 break;
         }
+        var amends = command.Amends is { Count: > 0 } a ? a.Distinct().ToList() : null;
+        var repeals = command.Repeals is { Count: > 0 } r ? r.Distinct().ToList() : null;
+        if ((amends is not null || repeals is not null) && command.Kind != ProposalKind.Policy)
+            errors["amends"] = ["Only a policy amends or repeals earlier decisions."];
+        else if (amends is not null && repeals is not null && amends.Intersect(repeals).Any())
+            errors["repeals"] = ["A decision is either amended or repealed, not both."];
         if (errors.Count > 0) return Rejection.Invalid(errors);
-        return Decision.Accept(new ProposalDrafted(proposalId, author.OrganizationId, command.ThreadId, command.Kind, author.Handle, text, newCharter, subject));
+        return Decision.Accept(new ProposalDrafted(proposalId, author.OrganizationId, command.ThreadId, command.Kind, author.Handle, text, newCharter, subject,
+            amends, repeals));
     }
 
     public static Decision Submit(ProposalState proposal, string by, Charter charter, DateTimeOffset now)
@@ -55,7 +65,7 @@ public static class ProposalDecisions
         if (!proposal.IsAuthor(by)) return Rejection.Forbidden("Only the proposer can put the proposal to discussion.");
         if (proposal.Phase != ProposalPhase.Draft) return Rejection.Conflict("The proposal is already under discussion.");
         return Decision.Accept(new ProposalSubmitted(proposal.Id, proposal.ThreadId, proposal.Kind, proposal.Author, proposal.Revision, proposal.Text,
-            proposal.NewCharter, proposal.Subject, now.AddHours(charter.MinimumDiscussionHours)));
+            proposal.NewCharter, proposal.Subject, now.AddHours(charter.MinimumDiscussionHours), proposal.AmendsDecisions, proposal.RepealsDecisions));
     }
 
     public static Decision Revise(ProposalState proposal, string by, ProposalText text, Charter? newCharter, Charter current)
@@ -80,6 +90,8 @@ public static class ProposalDecisions
     public static Decision OfferAmendment(ProposalState proposal, Guid contributionId, string contributionAuthor, Guid contributionThread, string by)
     {
         if (proposal.Phase != ProposalPhase.Discussion) return Rejection.Conflict("Amendments are offered during discussion.");
+        if (SystemAuthor.Is(proposal.Author))
+            return Rejection.Conflict("A review opened by the system under the charter takes no amendments; discuss it in its thread and vote.");
         if (contributionThread != proposal.ThreadId) return Rejection.Invalid("contributionId", "The contribution is not in this proposal's thread.");
         if (!string.Equals(contributionAuthor, by, StringComparison.OrdinalIgnoreCase)) return Rejection.Forbidden("Only its author can offer a contribution as an amendment.");
         if (proposal.IsAuthor(by)) return Rejection.Invalid("contributionId", "The proposer revises the text directly.");
@@ -107,9 +119,14 @@ public static class ProposalDecisions
         return Decision.Accept(new ProposalWithdrawn(proposal.Id, by));
     }
 
-    public static Decision OpenVoting(ProposalState proposal, string by, OrganizationFacts org, DateTimeOffset now)
+    /// <param name="implementing">Decisions the proposer implements now: at the charter's maximum, they finish or hand one over first.</param>
+    public static Decision OpenVoting(ProposalState proposal, string by, OrganizationFacts org, DateTimeOffset now, int implementing = 0)
     {
         if (!proposal.IsAuthor(by)) return Rejection.Forbidden("Only the proposer opens the vote.");
+        if (implementing >= org.Charter.MaxConcurrentImplementations)
+            return Rejection.Conflict(
+                $"You already implement {implementing} decisions, the charter's limit of {org.Charter.MaxConcurrentImplementations}. " +
+                "Finish one (mark it done) or hand one over before opening a vote on a new proposal.");
         if (proposal.Phase != ProposalPhase.Discussion) return Rejection.Conflict(proposal.Phase == ProposalPhase.Draft
             ? "Put the proposal to discussion first."
             : "Voting can only open after discussion.");

@@ -40,8 +40,10 @@ public sealed record ProposalText(string Title, string Problem, string Action, s
 /// Written, visible to its author only. Draft events (this, revisions and withdrawal of a draft) carry no tenant, so
 /// they stay out of the organization's ledger and live feeds until the proposal is submitted.
 /// </summary>
+/// <remarks><paramref name="Amends"/> and <paramref name="Repeals"/> name earlier decisions a policy changes (null when none).</remarks>
 public sealed record ProposalDrafted(
-    Guid ProposalId, Guid OrganizationId, Guid ThreadId, ProposalKind Kind, string Author, ProposalText Text, Charter? NewCharter, string? Subject)
+    Guid ProposalId, Guid OrganizationId, Guid ThreadId, ProposalKind Kind, string Author, ProposalText Text, Charter? NewCharter, string? Subject,
+    IReadOnlyList<Guid>? Amends = null, IReadOnlyList<Guid>? Repeals = null)
     : IDomainEvent;
 
 /// <summary>
@@ -51,7 +53,7 @@ public sealed record ProposalDrafted(
 /// </summary>
 public sealed record ProposalSubmitted(
     Guid ProposalId, Guid ThreadId, ProposalKind Kind, string Author, int Revision, ProposalText Text, Charter? NewCharter, string? Subject,
-    DateTimeOffset DiscussionEndsAt) : IDomainEvent;
+    DateTimeOffset DiscussionEndsAt, IReadOnlyList<Guid>? Amends = null, IReadOnlyList<Guid>? Repeals = null) : IDomainEvent;
 
 /// <summary>The proposer revised the text during discussion; every revision stays in the record.</summary>
 public sealed record ProposalRevised(Guid ProposalId, int Revision, ProposalText Text, Charter? NewCharter) : IDomainEvent;
@@ -92,6 +94,17 @@ public sealed record CharterAmended(Guid OrganizationId, Guid ProposalId, Charte
 
 /// <summary>An adopted membership review expelled the member; their contributions stay in the archive under their handle.</summary>
 public sealed record MemberExpelled(Guid OrganizationId, string Handle, Guid ProposalId) : IDomainEvent;
+
+/// <summary>
+/// The author of proposals no member made: membership reviews opened by the charter's habitual-breach rule. Not a
+/// valid handle (handles have no parentheses), so no account can ever be mistaken for it.
+/// </summary>
+public static class SystemAuthor
+{
+    public const string Name = "(system)";
+
+    public static bool Is(string? author) => author == Name;
+}
 
 public static class VotingStreams
 {

@@ -33,15 +33,24 @@ public sealed class ProposalState
     public Charter? Charter { get; private set; }
     public ProposalOutcome? Outcome { get; private set; }
     public Dictionary<Guid, AmendmentState> Amendments { get; } = [];
+    public IReadOnlyList<Guid>? AmendsDecisions { get; private set; }
+    public IReadOnlyList<Guid>? RepealsDecisions { get; private set; }
 
     public void Apply(ProposalDrafted e)
     {
         (Id, ThreadId, Kind, Author, Text, NewCharter, Subject) = (e.ProposalId, e.ThreadId, e.Kind, e.Author, e.Text, e.NewCharter, e.Subject);
+        (AmendsDecisions, RepealsDecisions) = (e.Amends, e.Repeals);
         Phase = ProposalPhase.Draft;
         Revision = 1;
     }
 
-    public void Apply(ProposalSubmitted e) => (Phase, DiscussionEndsAt) = (ProposalPhase.Discussion, e.DiscussionEndsAt);
+    public void Apply(ProposalSubmitted e)
+    {
+        (Phase, DiscussionEndsAt) = (ProposalPhase.Discussion, e.DiscussionEndsAt);
+        // A proposal the system opens starts here, with no private draft before it.
+        if (Id == Guid.Empty)
+            (Id, ThreadId, Kind, Author, Text, NewCharter, Subject, Revision) = (e.ProposalId, e.ThreadId, e.Kind, e.Author, e.Text, e.NewCharter, e.Subject, e.Revision);
+    }
 
     public void Apply(ProposalRevised e) => (Revision, Text, NewCharter) = (e.Revision, e.Text, e.NewCharter);
 

@@ -5,7 +5,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace ESoviet.Web.Voting;
 
 /// <summary>Body of <c>POST /api/orgs/{slug}/proposals</c>: a draft inside an existing thread.</summary>
-public sealed record DraftRequest(Guid ThreadId, ProposalKind Kind, ProposalText? Text, Charter? NewCharter, string? Subject);
+/// <remarks><c>amends</c> and <c>repeals</c>: numbers of decisions in force (1 for D-1) that a policy amends or repeals.</remarks>
+public sealed record DraftRequest(
+    Guid ThreadId, ProposalKind Kind, ProposalText? Text, Charter? NewCharter, string? Subject, IReadOnlyList<int>? Amends = null, IReadOnlyList<int>? Repeals = null);
 
 /// <summary>Body of <c>PUT /api/orgs/{slug}/proposals/{id}</c>: the revised text (and, for a charter change, charter).</summary>
 public sealed record ReviseRequest(ProposalText? Text, Charter? NewCharter);
@@ -58,7 +60,7 @@ public static class VotingApi
     private static async Task<IResult> Draft(HttpContext http, VotingCommands commands, DraftRequest body, CancellationToken ct)
     {
         var org = http.Org();
-        var outcome = await commands.DraftAsync(org, new DraftInput(body.ThreadId, body.Kind, body.Text, body.NewCharter, body.Subject), ct);
+        var outcome = await commands.DraftAsync(org, new DraftInput(body.ThreadId, body.Kind, body.Text, body.NewCharter, body.Subject, body.Amends, body.Repeals), ct);
         return outcome.IsRejected
             ? outcome.Rejection!.ToResult()
             : TypedResults.Created($"/api/orgs/{org.Slug}/proposals/{outcome.Value!.ProposalId}", outcome.Value);

@@ -10,7 +10,10 @@ using Npgsql;
 
 namespace ESoviet.Web.Voting;
 
-public sealed record DraftInput(Guid ThreadId, ProposalKind Kind, ProposalText? Text, Charter? NewCharter, string? Subject);
+/// <summary><paramref name="Amends"/> and <paramref name="Repeals"/> are decision numbers (D-n) of this organization.</summary>
+public sealed record DraftInput(
+    Guid ThreadId, ProposalKind Kind, ProposalText? Text, Charter? NewCharter, string? Subject,
+    IReadOnlyList<int>? Amends = null, IReadOnlyList<int>? Repeals = null);
 
 public sealed record ProposalRef(Guid ProposalId);
 
@@ -32,8 +35,18 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
         var thread = await threads.FindThreadAsync(author.OrganizationId, input.ThreadId, ct);
         if (thread is null) return Rejection.Invalid("threadId", "A proposal is written inside an existing thread of this organization.");
         var org = await FactsAsync(author.OrganizationId, thread.State == "open", ct);
+        var (amends, unknownAmends) = await DecisionsInForceAsync(author.OrganizationId, input.Amends, ct);
+        var (repeals, unknownRepeals) = await DecisionsInForceAsync(author.OrganizationId, input.Repeals, ct);
+        if (unknownAmends.Count > 0 || unknownRepeals.Count > 0)
+        {
+            var errors = new Dictionary<string, string[]>();
+            if (unknownAmends.Count > 0) errors["amends"] = [$"Not a decision in force here: {string.Join(", ", unknownAmends.Select(n => "D-" + n))}."];
+            if (unknownRepeals.Count > 0) errors["repeals"] = [$"Not a decision in force here: {string.Join(", ", unknownRepeals.Select(n => "D-" + n))}."];
+            return Rejection.Invalid(errors);
+        }
         var id = Guid.CreateVersion7(time.GetUtcNow());
-        var decision = ProposalDecisions.Draft(author, org, new DraftProposal(input.ThreadId, input.Kind, input.Text, input.NewCharter, input.Subject), id);
+        var decision = ProposalDecisions.Draft(author, org,
+            new DraftProposal(input.ThreadId, input.Kind, input.Text, input.NewCharter, input.Subject, amends, repeals), id);
         if (decision.IsRejected) return decision.Rejection!;
         await using var session = store.OpenSession(PrivateMetadata(author));
         session.StartStream(VotingStreams.Proposal(id), "proposal", [.. decision.Events]);
@@ -63,11 +76,59 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
     public Task<Outcome<ProposalRef>> AnswerAmendmentAsync(OrgMember by, Guid proposal, Guid contributionId, bool accept, string? reason, CancellationToken ct) =>
         DecideAsync(by, proposal, (state, _) => Task.FromResult(ProposalDecisions.AnswerAmendment(state, contributionId, accept, reason, by.Handle)), ct);
 
+    /// <summary>Opens the vote; refused while the proposer already implements the charter's maximum of decisions.</summary>
     public Task<Outcome<ProposalRef>> OpenVotingAsync(OrgMember by, Guid proposal, CancellationToken ct) =>
         DecideAsync(by, proposal, async (state, _) =>
             !by.IsMember
                 ? Rejection.Forbidden("Only full members open votes.")
-                : ProposalDecisions.OpenVoting(state, by.Handle, await FactsAsync(by.OrganizationId, true, ct), time.GetUtcNow()), ct);
+                : ProposalDecisions.OpenVoting(state, by.Handle, await FactsAsync(by.OrganizationId, true, ct), time.GetUtcNow(),
+                    await ImplementingAsync(by.OrganizationId, by.Handle, ct)), ct);
+
+    /// <summary>
+    /// Opens the vote on a proposal the system opened (an automatic membership review) once its discussion time has
+    /// passed: nobody else may, and no person should have to.
+    /// </summary>
+    public Task<Outcome<ProposalRef>> OpenVotingAsSystemAsync(Guid organization, Guid proposal, CancellationToken ct)
+    {
+        var system = new OrgMember(organization, "", "", SystemAuthor.Name, MemberStatus.Member);
+        return DecideAsync(system, proposal, async (state, _) =>
+        {
+            if (!SystemAuthor.Is(state.Author)) return Rejection.Forbidden("Only the proposer opens the vote.");
+            var facts = await FactsAsync(organization, true, ct);
+            // The member under review left (or was expelled) meanwhile: there is nothing left to vote on.
+            if (!facts.Members.Any(m => string.Equals(m, state.Subject, StringComparison.OrdinalIgnoreCase)))
+                return ProposalDecisions.Withdraw(state, SystemAuthor.Name);
+            return ProposalDecisions.OpenVoting(state, SystemAuthor.Name, facts, time.GetUtcNow());
+        }, ct, systemActs: true);
+    }
+
+    /// <summary>How many decisions the member implements now (adopted, not yet marked done, repealed or handed over).</summary>
+    public async Task<int> ImplementingAsync(Guid org, string handle, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            SELECT count(*) FROM decisions
+             WHERE org_id = $1 AND implementer_key = $2 AND phase IN ('awaiting_commitments', 'in_implementation')
+            """);
+        cmd.Parameters.AddWithValue(org);
+        cmd.Parameters.AddWithValue(Handles.Key(handle));
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>Decision numbers → ids of decisions in force here; and the numbers that are not.</summary>
+    private async Task<(IReadOnlyList<Guid>? Ids, IReadOnlyList<int> Unknown)> DecisionsInForceAsync(Guid org, IReadOnlyList<int>? numbers, CancellationToken ct)
+    {
+        if (numbers is not { Count: > 0 }) return (null, []);
+        var found = new Dictionary<int, Guid>();
+        await using (var cmd = dataSource.CreateCommand("SELECT number, id FROM decisions WHERE org_id = $1 AND number = ANY($2) AND phase <> 'abandoned'"))
+        {
+            cmd.Parameters.AddWithValue(org);
+            cmd.Parameters.AddWithValue(numbers.Distinct().ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) found[r.GetInt32(0)] = r.GetGuid(1);
+        }
+        var distinct = numbers.Distinct().ToList();
+        return (distinct.Where(found.ContainsKey).Select(n => found[n]).ToList(), distinct.Where(n => !found.ContainsKey(n)).ToList());
+    }
 
     /// <summary>
     /// Casts (or changes) a vote. With an idempotency key the event id is derived from it, so a retried request
@@ -180,7 +241,7 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
 
     /// <summary>Rebuilds the proposal, decides, and appends with the version it decided on; retries on a concurrent change.</summary>
     private async Task<Outcome<ProposalRef>> DecideAsync(
-        OrgMember by, Guid proposal, Func<ProposalState, long, Task<Decision>> decide, CancellationToken ct)
+        OrgMember by, Guid proposal, Func<ProposalState, long, Task<Decision>> decide, CancellationToken ct, bool systemActs = false)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -194,7 +255,9 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
             var stillPrivate = loaded.State.IsPrivate && !decision.Events.Any(e => e is ProposalSubmitted);
             try
             {
-                await using var session = store.OpenSession(stillPrivate ? PrivateMetadata(by) : Metadata(by));
+                // The system acts with no actor, as when it closes a vote.
+                await using var session = store.OpenSession(
+                    stillPrivate ? PrivateMetadata(by) : systemActs ? new EventMetadata(by.OrganizationId.ToString()) : Metadata(by));
                 session.Append(VotingStreams.Proposal(proposal), loaded.Version, [.. decision.Events]);
                 await session.SaveChangesAsync(ct);
                 return new ProposalRef(proposal);

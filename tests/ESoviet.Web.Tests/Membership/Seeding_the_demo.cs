@@ -36,6 +36,14 @@ public sealed class Seeding_the_demo(Seeding_the_demo.Fixture app) : IClassFixtu
         (await app.ScalarAsync<long>("SELECT count(*) FROM proposals WHERE org_id = $1 AND phase IN ('voting', 'discussion')", orgId)).Should().Be(2);
         (await app.ScalarAsync<long>("SELECT count(*) FROM proposals WHERE org_id = $1 AND outcome = 'adopted'", orgId)).Should().Be(1);
         (await app.ScalarAsync<long>("SELECT count(*) FROM threads WHERE org_id = $1", orgId)).Should().Be(3);
+
+        // The adopted canteen proposal is decision D-1, being carried out.
+        var canteen = await (await anna.GetAsync($"/api/orgs/{DemoSeed.Slug}/decisions/1")).ReadJsonAsync();
+        canteen.GetProperty("implementer").GetString().Should().Be("boris");
+        canteen.GetProperty("commitmentCounts").GetProperty("dissent").GetInt32().Should().Be(1);
+        canteen.GetProperty("minorityReport").GetProperty("signers")[0].GetString().Should().Be("dara");
+        canteen.GetProperty("tasks").EnumerateArray().Select(t => t.GetProperty("state").GetString()).Should().Equal("done", "in_progress", "planned");
+        canteen.GetProperty("reports").GetArrayLength().Should().Be(1);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
@@ -11,8 +12,11 @@ namespace ESoviet.Web.Pages.Proposals;
 /// why not. Without a thread, the page first asks which open thread the proposal grows out of. Saved as a draft that
 /// only its author sees, then shown on its own page.
 /// </summary>
-public sealed class NewModel(VotingCommands commands, ThreadQueries threads, MembershipQueries membership) : PageModel
+public sealed class NewModel(VotingCommands commands, ThreadQueries threads, MembershipQueries membership, DecisionQueries decisions) : PageModel
 {
+    /// <summary>Decisions in force, which a policy may amend or repeal.</summary>
+    public IReadOnlyList<DecisionSummary> InForce { get; private set; } = [];
+
     public OrgMember Org { get; private set; } = null!;
 
     [BindProperty(SupportsGet = true, Name = "thread")]
@@ -52,7 +56,8 @@ public sealed class NewModel(VotingCommands commands, ThreadQueries threads, Mem
         if (kind == ProposalKind.CharterChange) newCharter = Input.Charter.ToCharter(typed);
 
         var outcome = await commands.DraftAsync(Org,
-            new DraftInput(Thread.Id, kind ?? ProposalKind.Policy, Input.Text.ToText(), newCharter, kind == ProposalKind.MembershipReview ? Input.Subject : null), ct);
+            new DraftInput(Thread.Id, kind ?? ProposalKind.Policy, Input.Text.ToText(), newCharter, kind == ProposalKind.MembershipReview ? Input.Subject : null,
+                kind == ProposalKind.Policy ? Input.Amends : null, kind == ProposalKind.Policy ? Input.Repeals : null), ct);
         if (outcome.Value is { } drafted && !Errors.Any)
         {
             TempData["Notice"] = "Your draft is saved. Only you can see it until you put it to discussion.";
@@ -86,6 +91,7 @@ public sealed class NewModel(VotingCommands commands, ThreadQueries threads, Mem
         Org = HttpContext.Org();
         Charter = await membership.CharterAsync(Org.OrganizationId, ct);
         if (!Org.IsMember) return;
+        InForce = (await decisions.RegisterAsync(Org.OrganizationId, ct)).Where(d => d.InForce).ToList();
         if (ThreadId is { } id)
         {
             Thread = await threads.FindThreadAsync(Org.OrganizationId, id, ct);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Deliberation.Text;
 using ESoviet.Web.Infrastructure;
@@ -38,8 +39,20 @@ public sealed record AmendmentCard(AmendmentView Amendment, ContributionView? Co
 /// vote form and the roll call. Every action is a plain form posting back here, so all of it works without script.
 /// </summary>
 public sealed partial class ProposalModel(
-    VotingQueries queries, VotingCommands commands, ThreadQueries threads, MembershipQueries membership, TimeProvider time) : PageModel
+    VotingQueries queries, VotingCommands commands, ThreadQueries threads, MembershipQueries membership, DecisionQueries decisions, TimeProvider time)
+    : PageModel
 {
+    /// <summary>The decision this proposal became, when it was adopted as a policy.</summary>
+    public DecisionLink? Decision { get; private set; }
+
+    /// <summary>Earlier decisions this policy amends or repeals.</summary>
+    public IReadOnlyList<DecisionLink> AmendsDecisions { get; private set; } = [];
+
+    public IReadOnlyList<DecisionLink> RepealsDecisions { get; private set; } = [];
+
+    /// <summary>For the proposer: how many decisions they implement now (the charter caps it before a new vote opens).</summary>
+    public int Implementing { get; private set; }
+
     public OrgMember Org { get; private set; } = null!;
 
     public ProposalDetail Proposal { get; private set; } = null!;
@@ -178,6 +191,8 @@ public sealed partial class ProposalModel(
         Proposal = proposal;
         Thread = await threads.FindThreadAsync(Org.OrganizationId, proposal.ThreadId, ct);
         CurrentCharter = await membership.CharterAsync(Org.OrganizationId, ct);
+        (Decision, AmendsDecisions, RepealsDecisions) = await decisions.OfProposalAsync(Org.OrganizationId, id, ct);
+        if (IsAuthor && proposal.Phase == ProposalPhase.Discussion) Implementing = await commands.ImplementingAsync(Org.OrganizationId, Org.Handle, ct);
 
         if (proposal.Rules is not null)
         {
@@ -212,6 +227,9 @@ public sealed partial class ProposalModel(
             if (waiting > 0)
                 return $"Answer {(waiting == 1 ? "the amendment" : $"all {waiting} amendments")} waiting below before voting opens.";
             if (!Org.IsMember) return "Only full members open votes.";
+            if (Implementing >= CurrentCharter.MaxConcurrentImplementations)
+                return $"You already implement {Implementing} decisions, the charter's limit of {CurrentCharter.MaxConcurrentImplementations}: " +
+                       "mark one done or hand one over before opening this vote.";
             return null;
         }
     }

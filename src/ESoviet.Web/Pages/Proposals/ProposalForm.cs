@@ -193,6 +193,12 @@ public sealed class ProposalInput
     public CharterInput Charter { get; set; } = new();
     public string? Subject { get; set; }
 
+    /// <summary>Numbers of decisions in force that a policy amends (D-n → n).</summary>
+    public List<int> Amends { get; set; } = [];
+
+    /// <summary>Numbers of decisions in force that a policy repeals.</summary>
+    public List<int> Repeals { get; set; } = [];
+
     public ProposalKind? ParsedKind => Kind switch
     {
         "policy" => ProposalKind.Policy,
