@@ -15,6 +15,7 @@ namespace ESoviet.Web.Tests.Security;
 public sealed class Malformed_requests_to_every_endpoint(HostileFixture app) : IClassFixture<HostileFixture>
 {
     private const int OneMegabyte = 1024 * 1024;
+    private const string OverTheLimit = "a body over the limit";
 
     /// <summary>Endpoints for which an empty object is a complete, harmless request.</summary>
     private static readonly HashSet<string> EmptyObjectIsValid = ["POST /api/orgs/{slug}/preview"];
@@ -35,24 +36,35 @@ public sealed class Malformed_requests_to_every_endpoint(HostileFixture app) : I
                 ("a number instead of an object", Raw("1e999")),
                 ("an unknown field", Raw(With(valid, "isAdmin", true))),
                 ("invalid UTF-8", new ByteArrayContent([.. "{\"name\":\""u8, 0xC3, 0x28, 0xFF, .. "\"}"u8]) { Headers = { ContentType = new("application/json") } }),
-                ("a body over the limit", Raw("{\"markdown\":\"" + new string('x', 3 * OneMegabyte) + "\"}")),
+                (OverTheLimit, Raw("{\"markdown\":\"" + new string('x', 3 * OneMegabyte) + "\"}")),
             };
             if (!EmptyObjectIsValid.Contains(entry.Key)) variants.Add(("all fields missing", Raw("{}")));
             foreach (var (field, _) in valid)
             {
                 variants.Add(($"{field} as an object", Raw(With(valid, field, new JsonObject { ["$ne"] = 1 }))));
                 variants.Add(($"{field} as a huge number", Raw(With(valid, field, JsonNode.Parse("123456789012345678901234567890123456789")))));
-                variants.Add(($"{field} as a 1 MB string", Raw(With(valid, field, new string('é', OneMegabyte / 2)))));
+                variants.Add(($"{field} as a 1 MB string", Raw(With(valid, field, new string('x', OneMegabyte - 100)))));
             }
 
             foreach (var (name, body) in variants)
             {
-                var failure = await RefusedAsync(target, entry, name, await target.RequestAsync(entry.Key, body));
+                var failure = await RefusedAsync(target, entry, name, await target.RequestAsync(entry.Key, body), name == OverTheLimit ? 413 : null);
                 if (failure is not null) failures.Add(failure);
             }
         }
 
         failures.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_preview_longer_than_a_contribution_may_be_is_refused_not_rendered()
+    {
+        using var target = await Target.CreateAsync(app);
+
+        using var response = await target.Member.Client.PostJsonAsync($"/api/orgs/{target.Slug}/preview", new { markdown = new string('a', 100_001) });
+
+        response.StatusCode.Should().Be(System.Net.HttpStatusCode.BadRequest, await response.Content.ReadAsStringAsync());
+        (await response.ReadProblemAsync()).Errors.Should().ContainKey("markdown");
     }
 
     [Fact]
@@ -72,7 +84,7 @@ public sealed class Malformed_requests_to_every_endpoint(HostileFixture app) : I
             await RefusedAsync(target, entry, "no file field", await target.RequestAsync(key, noFile)),
             await RefusedAsync(target, entry, "JSON instead of a form", await target.RequestAsync(key, json)),
             await RefusedAsync(target, entry, "a truncated form", await target.RequestAsync(key, truncated)),
-            await RefusedAsync(target, entry, "a file over the limit", await target.RequestAsync(key, tooBig)),
+            await RefusedAsync(target, entry, "a file over the limit", await target.RequestAsync(key, tooBig), 413),
         };
 
         failures.Where(f => f is not null).Should().BeEmpty();
@@ -119,7 +131,7 @@ public sealed class Malformed_requests_to_every_endpoint(HostileFixture app) : I
             if (status >= 500 || (status >= 400 && contentType != "application/problem+json")) failures.Add($"GET {path}: {status} {contentType} {body}");
         }
 
-        foreach (var query in new[] { "page=99999999999999", "page=2147483647", "page=-2147483648", "page=abc", "tag=%00", "tag=" + new string('x', 4000) })
+        foreach (var query in new[] { "page=99999999999999", "page=2147483647", "page=100000000", "page=-2147483648", "page=abc", "tag=%00", "tag=" + new string('x', 4000) })
         {
             var (status, contentType, body) = await RawAsync("GET", $"/api/orgs/{slugOnly.Slug}/threads?{query}", slugOnly.Member);
             if (status >= 500 || (status >= 400 && contentType != "application/problem+json")) failures.Add($"GET threads?{query[..Math.Min(40, query.Length)]}: {status} {contentType} {body[..Math.Min(200, body.Length)]}");
@@ -134,7 +146,7 @@ public sealed class Malformed_requests_to_every_endpoint(HostileFixture app) : I
         return ApiSurface.Entries.Where(e => e.Body is not null && e.Key != "POST /api/orgs/{slug}/attachments" && served.Contains(e.Key));
     }
 
-    private async Task<string?> RefusedAsync(Target target, ApiSurface.Entry entry, string variant, HttpRequestMessage request)
+    private async Task<string?> RefusedAsync(Target target, ApiSurface.Entry entry, string variant, HttpRequestMessage request, int? expected = null)
     {
         using var _ = request;
         // So that a refusal by size arrives before the client has pushed megabytes into a closed connection.
@@ -148,6 +160,7 @@ public sealed class Malformed_requests_to_every_endpoint(HostileFixture app) : I
         var body = await response.Content.ReadAsStringAsync();
         var after = await app.EventCountAsync();
         var status = (int)response.StatusCode;
+        if (expected is not null && status != expected) return $"{entry.Key} with {variant}: expected {expected}, got {status}";
         if (status is < 400 or >= 500) return $"{entry.Key} with {variant}: {status} {body[..Math.Min(300, body.Length)]}";
         if (response.Content.Headers.ContentType?.MediaType != "application/problem+json") return $"{entry.Key} with {variant}: {status} without a problem document";
         if (after != before) return $"{entry.Key} with {variant}: refused with {status} but the event log changed";
