@@ -13,25 +13,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ESoviet.Web.Tests.Security;
 
 /// <summary>
-/// The app for the hostile-input tests: founding open (each case may found), one organization everybody attacks and
-/// a second one whose members are the outsiders. Its charter needs no discussion time, so a proposal can be put to
-/// the vote at once without moving a clock that parallel cases share.
+/// The app for the hostile-input tests, with founding open: every request under test gets an organization of its own
+/// (<see cref="Target"/>). One more organization, made here, is where outsiders are members.
 /// </summary>
 public class HostileFixture : AppFixture, IAsyncLifetime
 {
     protected override string DatabasePrefix => "hostile";
 
-    /// <summary>The organization under attack.</summary>
-    public string Slug { get; private set; } = "";
-
-    public Guid OrganizationId { get; private set; }
-
-    /// <summary>The founder of <see cref="Slug"/>: a member who stays.</summary>
-    public Person Founder { get; private set; } = null!;
-
-    /// <summary>Another organization: its members are outsiders to <see cref="Slug"/>.</summary>
-    public string OtherSlug { get; private set; } = "";
-
+    /// <summary>An organization whose members are outsiders to every <see cref="Target"/>.</summary>
     public Guid OtherOrganizationId { get; private set; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder) =>
@@ -40,14 +29,9 @@ public class HostileFixture : AppFixture, IAsyncLifetime
     async Task IAsyncLifetime.InitializeAsync()
     {
         await InitializeAsync();
-        (Founder, Slug) = await this.FoundAsync();
-        OrganizationId = await this.OrganizationIdAsync(Slug);
-        var (other, otherSlug) = await this.FoundAsync();
-        other.Dispose();
-        OtherSlug = otherSlug;
-        OtherOrganizationId = await this.OrganizationIdAsync(OtherSlug);
-        await this.ScalarAsync<int>(
-            "UPDATE organizations SET charter = jsonb_set(charter, '{minimumDiscussionHours}', '0') WHERE id = $1 RETURNING 1", OrganizationId);
+        var (founder, slug) = await this.FoundAsync();
+        founder.Dispose();
+        OtherOrganizationId = await this.OrganizationIdAsync(slug);
     }
 
     /// <summary>

@@ -85,6 +85,18 @@ public sealed class Hostile_uploads(HostileFixture app) : IClassFixture<HostileF
         string.Join(" ", served.Headers.GetValues("Content-Security-Policy")).Should().Contain("sandbox").And.Contain("default-src 'none'");
     }
 
+    [Fact]
+    public async Task A_file_over_the_json_body_limit_but_under_the_upload_limit_is_accepted()
+    {
+        using var target = await Target.CreateAsync(app);
+        var text = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat("Minutes of the tenants' meeting, line after line.\n", 100_000)));
+        text.Length.Should().BeGreaterThan(4 * 1024 * 1024);
+
+        using var response = await UploadAsync(target, "minutes.txt", "text/plain", text);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+    }
+
     private static byte[] ZipBomb(int entries, int bytesEach)
     {
         using var buffer = new MemoryStream();
