@@ -178,11 +178,14 @@ public static class AccountsApi
         await tokens.RevokeAsync(context.User.AccountIdOf()!.Value, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
     /// <summary>Body of <c>PUT /api/account/mentions</c>.</summary>
-    public sealed record MentionsRequest(bool Enabled);
+    public sealed record MentionsRequest(bool? Enabled);
 
-    private static async Task<NoContent> SetMentions(HttpContext context, AccountStore store, MentionsRequest body, CancellationToken ct)
+    private static async Task<Results<NoContent, ValidationProblem>> SetMentions(HttpContext context, AccountStore store, MentionsRequest body, CancellationToken ct)
     {
-        await store.SetMentionsEnabledAsync(context.User.AccountIdOf()!.Value, body.Enabled, ct);
+        // Required: an empty body must not switch notifications off as if false had been sent.
+        if (body.Enabled is not { } enabled)
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["enabled"] = ["Say true or false."] }, title: "The request is not valid.");
+        await store.SetMentionsEnabledAsync(context.User.AccountIdOf()!.Value, enabled, ct);
         return TypedResults.NoContent();
     }
 

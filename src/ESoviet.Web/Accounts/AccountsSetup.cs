@@ -40,6 +40,15 @@ public static class AccountsSetup
     /// <summary>Rate-limit policy for recovery-code sign-in, a bucket apart from <see cref="SignInRateLimit"/>.</summary>
     public const string RecoveryRateLimit = "sign-in-recovery";
 
+    /// <summary>Rate-limit policy for writing texts and files (per member); see <see cref="FloodProtectionOptions"/>.</summary>
+    public const string PostingRateLimit = "posting";
+
+    /// <summary>Rate-limit policy for casting and changing votes (per member).</summary>
+    public const string VotingRateLimit = "voting";
+
+    /// <summary>Rate-limit policy for issuing invitations (per member).</summary>
+    public const string InvitationRateLimit = "invitations";
+
     public const string SessionCookieName = "esoviet_session";
     public const string AntiforgeryCookieName = "esoviet_csrf";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromDays(14);
@@ -48,6 +57,7 @@ public static class AccountsSetup
     {
         var services = builder.Services;
         services.AddOptions<SignInProtectionOptions>().BindConfiguration(SignInProtectionOptions.SectionName);
+        services.AddOptions<FloodProtectionOptions>().BindConfiguration(FloodProtectionOptions.SectionName);
         services.AddSingleton<AccountStore>();
         services.AddSingleton<PersonalAccessTokens>();
         services.AddSingleton<PasswordSignIn>();
@@ -87,6 +97,13 @@ public static class AccountsSetup
     public static WebApplication UseAccounts(this WebApplication app)
     {
         app.UseAuthentication();
+
+        // A revoked, expired or malformed token is refused outright, also where anonymous callers are welcome:
+        // treating it as anonymous would let a program believe its dead token still works (the hub does the same).
+        app.Use((context, next) =>
+            ApiEndpoints.IsApiRequest(context) && context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true
+                ? context.ChallengeAsync()
+                : next(context));
         app.UseAuthorization();
         app.UseRateLimiter();
         return app;
@@ -165,6 +182,9 @@ public static class AccountsSetup
             var limits = context.RequestServices.GetRequiredService<IOptionsMonitor<SignInProtectionOptions>>().CurrentValue;
             return PerClient(context, limits.RecoveryPermitsPerWindow, limits.RecoveryRateLimitWindow);
         });
+        options.AddPolicy(PostingRateLimit, context => PerMember(context, limits => (limits.PostsPerWindow, limits.Window)));
+        options.AddPolicy(VotingRateLimit, context => PerMember(context, limits => (limits.VotesPerWindow, limits.Window)));
+        options.AddPolicy(InvitationRateLimit, context => PerMember(context, limits => (limits.InvitationsPerWindow, limits.InvitationWindow)));
         options.OnRejected = (rejected, ct) =>
         {
             var context = rejected.HttpContext;
@@ -172,13 +192,17 @@ public static class AccountsSetup
             var seconds = (int)Math.Ceiling(Math.Max(1, retryAfter.TotalSeconds));
             context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
             context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            var policy = context.GetEndpoint()?.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName;
+            var detail = policy is SignInRateLimit or RecoveryRateLimit
+                ? $"Too many sign-in attempts from this address. Try again in {seconds} seconds."
+                : $"Too many requests of this kind from your account. Try again in {seconds} seconds.";
 
             // Pages fall through to the status code pages (the error page); /api answers a problem document.
             return ApiEndpoints.IsApiRequest(context)
                 ? new ValueTask(TypedResults.Problem(
                     statusCode: StatusCodes.Status429TooManyRequests,
                     title: "Too many attempts",
-                    detail: $"Too many sign-in attempts from this address. Try again in {seconds} seconds.").ExecuteAsync(context))
+                    detail: detail).ExecuteAsync(context))
                 : ValueTask.CompletedTask;
         };
     }
@@ -193,6 +217,25 @@ public static class AccountsSetup
         }
 
         return RateLimitPartition.GetFixedWindowLimiter(ClientKey(context.Connection.RemoteIpAddress), _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = Math.Max(1, permits),
+            Window = window,
+            QueueLimit = 0,
+        });
+    }
+
+    // Per account when signed in (the same allowance through cookie, token and page), else per client address. Reads
+    // are never counted. The account id is a key in memory for one window, like the address above.
+    private static RateLimitPartition<string> PerMember(HttpContext context, Func<FloodProtectionOptions, (int Permits, TimeSpan Window)> pick)
+    {
+        if (HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method))
+        {
+            return RateLimitPartition.GetNoLimiter("read");
+        }
+
+        var (permits, window) = pick(context.RequestServices.GetRequiredService<IOptionsMonitor<FloodProtectionOptions>>().CurrentValue);
+        var key = context.User.AccountIdOf() is { } account ? "account:" + account : "client:" + ClientKey(context.Connection.RemoteIpAddress);
+        return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
         {
             PermitLimit = Math.Max(1, permits),
             Window = window,

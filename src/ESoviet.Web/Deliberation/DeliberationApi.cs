@@ -46,26 +46,26 @@ public static class DeliberationApi
         // GET threads?tag=&page= — newest activity first, 25 a page; "unread" counts are the caller's own.
         org.MapGet("/threads", ListThreads).WithName("ListThreads");
         // POST threads — 201 StartedThread; 400 field errors (title, tags, markdown, structure, attachments).
-        org.MapPost("/threads", StartThread).WithName("StartThread").ProducesValidationProblem();
+        org.MapPost("/threads", StartThread).WithName("StartThread").RequireRateLimiting(AccountsSetup.PostingRateLimit).ProducesValidationProblem();
         // GET threads/{threadId} — the thread and its contributions in reading order; marks it read for the caller.
         org.MapGet("/threads/{threadId:guid}", GetThread).WithName("GetThread").ProducesProblem(StatusCodes.Status404NotFound);
         // POST threads/{threadId}/contributions — 201 Posted; 400; 404 unknown thread; 409 thread closed.
-        org.MapPost("/threads/{threadId:guid}/contributions", Reply).WithName("PostContribution")
+        org.MapPost("/threads/{threadId:guid}/contributions", Reply).WithName("PostContribution").RequireRateLimiting(AccountsSetup.PostingRateLimit)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         // GET contributions/{id} — one contribution (its permanent address).
         org.MapGet("/contributions/{id:guid}", GetContribution).WithName("GetContribution").ProducesProblem(StatusCodes.Status404NotFound);
         // PUT contributions/{id} — the author's new version; If-Match: "<version>" guards against lost updates (409).
-        org.MapPut("/contributions/{id:guid}", Edit).WithName("EditContribution")
+        org.MapPut("/contributions/{id:guid}", Edit).WithName("EditContribution").RequireRateLimiting(AccountsSetup.PostingRateLimit)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         // POST contributions/{id}/retract — the author hides the text; the history stays for members.
-        org.MapPost("/contributions/{id:guid}/retract", Retract).WithName("RetractContribution")
+        org.MapPost("/contributions/{id:guid}/retract", Retract).WithName("RetractContribution").RequireRateLimiting(AccountsSetup.PostingRateLimit)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict);
         // GET contributions/{id}/history — every version, oldest first.
         org.MapGet("/contributions/{id:guid}/history", History).WithName("ContributionHistory").ProducesProblem(StatusCodes.Status404NotFound);
         // POST preview — rendered HTML and privacy warnings for a draft; writes nothing.
         org.MapPost("/preview", Preview).WithName("PreviewContribution");
         // POST attachments (multipart/form-data, field "file") — 201 AttachmentRef; 400 empty; 413 too large; 415 refused type.
-        org.MapPost("/attachments", Upload).WithName("UploadAttachment")
+        org.MapPost("/attachments", Upload).WithName("UploadAttachment").RequireRateLimiting(AccountsSetup.PostingRateLimit)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         // GET attachments/{sha256} — the file: raster images inline, everything else as a download.
         org.MapGet("/attachments/{sha256:regex(^[0-9a-fA-F]{{64}}$)}", Download).WithName("DownloadAttachment");
@@ -156,10 +156,12 @@ public static class DeliberationApi
         return new HistoryResponse(view.Id, view.ThreadId, view.Author, view.Retracted, versions);
     }
 
-    private static Ok<PreviewResponse> Preview(HttpContext http, PreviewRequest body, IOptions<DeliberationOptions> options)
+    private static IResult Preview(HttpContext http, PreviewRequest body, IOptions<DeliberationOptions> options)
     {
         var markdown = body.Markdown ?? "";
-        if (markdown.Length > options.Value.MaxBodyLength) markdown = markdown[..options.Value.MaxBodyLength];
+        // Refused like the post it previews would be, rather than rendered in part: rendering is the costly step.
+        if (markdown.Length > options.Value.MaxBodyLength)
+            return Rejection.Invalid("markdown", $"A contribution may have at most {options.Value.MaxBodyLength:N0} characters.").ToResult();
         var html = MarkdownRenderer.Render(markdown).Html;
         var warnings = PrivacyLint.Check(markdown).Select(w => new PrivacyWarningView(w.Kind.ToString(), w.Excerpt, w.Message)).ToList();
         return TypedResults.Ok(new PreviewResponse(html, warnings));

@@ -50,7 +50,8 @@ public sealed class ThreadQueries(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = reader });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = string.IsNullOrWhiteSpace(tag) ? null : tag.Trim().ToLowerInvariant() });
         cmd.Parameters.AddWithValue(PageSize);
-        cmd.Parameters.AddWithValue((page - 1) * PageSize);
+        // long: (page - 1) * 25 overflows int for a page past 85 million, and a negative OFFSET is an SQL error.
+        cmd.Parameters.AddWithValue((page - 1L) * PageSize);
         var threads = new List<ThreadSummary>();
         var total = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);

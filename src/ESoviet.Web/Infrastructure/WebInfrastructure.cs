@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace ESoviet.Web.Infrastructure;
 
 /// <summary>Registrations and middleware every feature relies on; features add their own pieces beside these.</summary>
@@ -13,6 +15,14 @@ public static class WebInfrastructure
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 
         builder.Services.AddProblemDetails();
+
+        // A field the API does not know is refused (400) rather than ignored: a misspelt "choise" must not cast a
+        // default vote, and a client probing for hidden fields ("isAdmin") learns that there are none.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new NulCharacters.RefusingConverter());
+        });
         builder.Services.AddApi();
         builder.Services.AddRazorPages();
         builder.AddHealth();
@@ -25,6 +35,7 @@ public static class WebInfrastructure
         app.UseSecurityHeaders();
         app.UseErrorHandling();
         app.UseDatabaseReadiness();
+        app.UseNulRefusal();
 
         // Plain files from wwwroot rather than MapStaticAssets: it needs the build's static web assets manifest,
         // which the app does not load outside Development (so not under the tests' "Testing" environment).

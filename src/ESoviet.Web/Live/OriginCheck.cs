@@ -32,8 +32,10 @@ public static class OriginCheck
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
                     return Task.CompletedTask;
                 }
-                // A token that does not authenticate is refused outright rather than taken for a signed-out visitor.
-                if (HubTokenAuthentication.Applies(context) && context.User.Identity?.IsAuthenticated != true)
+                // A token that does not authenticate (in the query or the Authorization header) is refused outright
+                // rather than taken for a signed-out visitor.
+                if ((HubTokenAuthentication.Applies(context) || context.Request.Headers.Authorization.Count > 0)
+                    && context.User.Identity?.IsAuthenticated != true)
                 {
                     context.Response.StatusCode = StatusCodes.Status401Unauthorized;
                     context.Response.Headers.WWWAuthenticate = "Bearer";

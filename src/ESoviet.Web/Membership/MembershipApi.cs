@@ -80,7 +80,7 @@ public static class MembershipApi
         org.MapPost("/membership/leave", Leave).WithName("LeaveOrganization");
 
         // POST /api/orgs/{slug}/invitations — members only. 201 InvitationCreated (the link, shown once).
-        org.MapPost("/invitations", Issue).WithName("IssueInvitation").RequireFullMember()
+        org.MapPost("/invitations", Issue).WithName("IssueInvitation").RequireFullMember().RequireRateLimiting(AccountsSetup.InvitationRateLimit)
             .ProducesProblem(StatusCodes.Status403Forbidden);
 
         // GET /api/orgs/{slug}/invitations — members only. 200 InvitationEntry[], newest first.

@@ -1,3 +1,4 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,9 +34,9 @@ public static class VotingApi
         var org = api.MapOrganizationGroup().WithTags("Proposals and votes");
 
         org.MapGet("/proposals", List).WithName("ListProposals");
-        org.MapPost("/proposals", Draft).WithName("DraftProposal").RequireFullMember().ProducesValidationProblem();
+        org.MapPost("/proposals", Draft).WithName("DraftProposal").RequireFullMember().RequireRateLimiting(AccountsSetup.PostingRateLimit).ProducesValidationProblem();
         org.MapGet("/proposals/{id:guid}", Get).WithName("GetProposal").ProducesProblem(StatusCodes.Status404NotFound);
-        org.MapPut("/proposals/{id:guid}", Revise).WithName("ReviseProposal").RequireFullMember().ProducesValidationProblem();
+        org.MapPut("/proposals/{id:guid}", Revise).WithName("ReviseProposal").RequireFullMember().RequireRateLimiting(AccountsSetup.PostingRateLimit).ProducesValidationProblem();
         org.MapGet("/proposals/{id:guid}/revisions", Revisions).WithName("ProposalRevisions");
         org.MapPost("/proposals/{id:guid}/submit", Submit).WithName("SubmitProposal").RequireFullMember();
         org.MapPost("/proposals/{id:guid}/withdraw", Withdraw).WithName("WithdrawProposal").RequireFullMember();
@@ -46,7 +47,7 @@ public static class VotingApi
         org.MapPost("/proposals/{id:guid}/amendments/{contributionId:guid}/answer", AnswerAmendment).WithName("AnswerAmendment").RequireFullMember();
         // PUT votes/mine — cast or change the caller's vote. 200 VoteResponse; 400 unknown choice; 403 candidate or
         // not an elector; 409 voting not open or closed; 422 Idempotency-Key reused for a different vote.
-        org.MapPut("/proposals/{id:guid}/votes/mine", Vote).WithName("CastVote").RequireFullMember()
+        org.MapPut("/proposals/{id:guid}/votes/mine", Vote).WithName("CastVote").RequireFullMember().RequireRateLimiting(AccountsSetup.VotingRateLimit)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         org.MapGet("/proposals/{id:guid}/votes/mine", MyVote).WithName("MyVote");
         // GET roll-call — every elector with their current choice, reason and time, and who has not voted yet.

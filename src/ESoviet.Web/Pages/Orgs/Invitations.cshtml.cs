@@ -1,6 +1,8 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Membership;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ESoviet.Web.Pages.Orgs;
 
@@ -8,6 +10,7 @@ namespace ESoviet.Web.Pages.Orgs;
 /// <c>/o/{slug}/invitations</c>, for full members (candidates get 403): issue a link, shown once in the response to
 /// the POST and never again; see every invitation's state; revoke open ones.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.InvitationRateLimit)]
 public sealed class InvitationsModel(MembershipQueries queries, MembershipCommands commands) : PageModel
 {
     public OrgMember Org { get; private set; } = null!;

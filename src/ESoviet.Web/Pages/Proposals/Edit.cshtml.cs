@@ -1,7 +1,9 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ESoviet.Web.Pages.Proposals;
 
@@ -9,6 +11,7 @@ namespace ESoviet.Web.Pages.Proposals;
 /// <c>/o/{slug}/proposals/{id}/edit</c>: the proposer revises the text (and a charter change's charter) while it is
 /// a draft or in discussion. Every revision is kept; the revisions page shows what changed.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class EditModel(VotingQueries queries, VotingCommands commands, MembershipQueries membership) : PageModel
 {
     public OrgMember Org { get; private set; } = null!;

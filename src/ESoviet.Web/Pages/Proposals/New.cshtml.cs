@@ -1,9 +1,11 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Decisions;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ESoviet.Web.Pages.Proposals;
 
@@ -12,6 +14,7 @@ namespace ESoviet.Web.Pages.Proposals;
 /// why not. Without a thread, the page first asks which open thread the proposal grows out of. Saved as a draft that
 /// only its author sees, then shown on its own page.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class NewModel(VotingCommands commands, ThreadQueries threads, MembershipQueries membership, DecisionQueries decisions) : PageModel
 {
     /// <summary>Decisions in force, which a policy may amend or repeal.</summary>

@@ -1,3 +1,4 @@
+using ESoviet.Web.Accounts;
 using System.Net;
 using System.Text.RegularExpressions;
 using ESoviet.Web.Decisions;
@@ -8,6 +9,7 @@ using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ESoviet.Web.Pages.Proposals;
 
@@ -38,6 +40,7 @@ public sealed record AmendmentCard(AmendmentView Amendment, ContributionView? Co
 /// (or why one is not possible yet), the text, amendments, and once voting opens the frozen rules, the count, the
 /// vote form and the roll call. Every action is a plain form posting back here, so all of it works without script.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.VotingRateLimit)]
 public sealed partial class ProposalModel(
     VotingQueries queries, VotingCommands commands, ThreadQueries threads, MembershipQueries membership, DecisionQueries decisions, TimeProvider time)
     : PageModel

@@ -1,7 +1,9 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace ESoviet.Web.Pages.Threads;
@@ -17,6 +19,7 @@ public sealed class EditInput : ComposeInput
 /// the compose form. The version edited travels in the form, so an edit saved meanwhile elsewhere is not overwritten
 /// unknowingly: the page then shows the latest version beside the writer's own text.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class EditModel(
     ThreadQueries queries, DeliberationCommands commands, AttachmentStore attachments, EventStore.EventStore store,
     IOptions<DeliberationOptions> options) : PageModel

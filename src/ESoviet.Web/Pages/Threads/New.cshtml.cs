@@ -1,7 +1,9 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace ESoviet.Web.Pages.Threads;
@@ -24,6 +26,7 @@ public sealed class NewThreadInput : ComposeInput
 /// <c>/o/{slug}/threads/new</c>: title, tags, the opening post with its structured header and files. Files are
 /// uploaded on submit, then the thread is started with their hashes. Preview renders on the server.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class NewModel(DeliberationCommands commands, AttachmentStore attachments, IOptions<DeliberationOptions> options) : PageModel
 {
     public OrgMember Org { get; private set; } = null!;

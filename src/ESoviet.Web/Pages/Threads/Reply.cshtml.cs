@@ -1,7 +1,9 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace ESoviet.Web.Pages.Threads;
@@ -16,6 +18,7 @@ public sealed class ReplyInput : ComposeInput
 /// <c>/o/{slug}/threads/{threadId}/reply?to={contributionId}</c>: the contribution answered, for reference, and the
 /// reply form. The thread page's own reply form posts here too, so refusals and previews are shown in one place.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class ReplyModel(
     ThreadQueries queries, DeliberationCommands commands, AttachmentStore attachments, IOptions<DeliberationOptions> options) : PageModel
 {

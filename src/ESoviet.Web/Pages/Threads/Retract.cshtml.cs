@@ -1,7 +1,9 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Deliberation;
 using ESoviet.Web.Membership;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ESoviet.Web.Pages.Threads;
 
@@ -9,6 +11,7 @@ namespace ESoviet.Web.Pages.Threads;
 /// <c>/o/{slug}/c/{id}/retract</c>, for the author: says what retracting does (and does not) do, and retracts on the
 /// confirming POST. A page rather than a script dialog, so the confirmation works everywhere.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class RetractModel(ThreadQueries queries, DeliberationCommands commands) : PageModel
 {
     public OrgMember Org { get; private set; } = null!;
