@@ -1,3 +1,4 @@
+using ESoviet.Web.Accounts;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
 
@@ -29,7 +30,9 @@ public static class DecisionsApi
 {
     public static RouteGroupBuilder MapDecisionsApi(this RouteGroupBuilder api)
     {
-        var org = api.MapOrganizationGroup().WithTags("Decisions");
+        // Every write here is something a member writes (a commitment, a task, a report, a criticism): the posting
+        // allowance, per member; reads are never limited.
+        var org = api.MapOrganizationGroup().WithTags("Decisions").RequireRateLimiting(AccountsSetup.PostingRateLimit);
 
         org.MapGet("/decisions", async (HttpContext http, DecisionQueries q, CancellationToken ct) =>
             TypedResults.Ok(await q.RegisterAsync(http.Org().OrganizationId, ct))).WithName("DecisionRegister");

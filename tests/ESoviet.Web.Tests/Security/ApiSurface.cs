@@ -90,6 +90,30 @@ public static class ApiSurface
         new("GET /api/orgs/{slug}/proposals/{id}/votes/mine", [401, 401, 404, 404, 204, 204, 204]),
         new("GET /api/orgs/{slug}/proposals/{id}/roll-call", [401, 401, 404, 404, 200, 200, 200]),
 
+        // Decisions. The member proposed the adopted policy, so implements it; the candidate, the expelled member and
+        // the revoked token's member are seeded after the vote, so are not bound by it.
+        new("GET /api/orgs/{slug}/decisions", [401, 401, 404, 404, 200, 200, 200]),
+        new("GET /api/orgs/{slug}/decisions/mine", [401, 401, 404, 404, 200, 200, 200]),
+        new("GET /api/orgs/{slug}/decisions/{number}", [401, 401, 404, 404, 200, 200, 200]),
+        new("GET /api/orgs/{slug}/vanguard", [401, 401, 404, 404, 200, 200, 200]),
+        new("POST /api/orgs/{slug}/decisions/{number}/commitment", [401, 401, 404, 404, 403, 200, 200],
+            Json(t => new { abide = true, dissent = "I would have waited a month." })),
+        // Only a member who voted against may sign; this member voted for.
+        new("POST /api/orgs/{slug}/decisions/{number}/minority-report", [401, 401, 404, 404, 403, 403, 403], Json(t => new { text = "We should have waited." })),
+        new("POST /api/orgs/{slug}/decisions/{number}/tasks", [401, 401, 404, 404, 403, 201, 201], Json(t => new { title = "Print the leaflets", dueOn = "2031-02-01" })),
+        new("POST /api/orgs/{slug}/decisions/{number}/tasks/{taskId}/state", [401, 401, 404, 404, 403, 200, 200], Json(t => new { state = "in_progress" })),
+        // The implementer cannot volunteer for their own task.
+        new("POST /api/orgs/{slug}/decisions/{number}/tasks/{taskId}/volunteers", [401, 401, 404, 404, 403, 409, 409]),
+        new("POST /api/orgs/{slug}/decisions/{number}/reports", [401, 401, 404, 404, 403, 201, 201],
+            Json(t => new { percent = 40, happened = "The account is open.", blocked = "The bank wants two signatures." })),
+        new("POST /api/orgs/{slug}/decisions/{number}/handover", [401, 401, 404, 404, 403, 200, 200], Json(async t => (object)new { to = await t.OtherMemberAsync() })),
+        // Nothing was offered to this member: the implementer offers, another accepts.
+        new("POST /api/orgs/{slug}/decisions/{number}/handover/accept", [401, 401, 404, 404, 403, 403, 403]),
+        new("POST /api/orgs/{slug}/decisions/{number}/done", [401, 401, 404, 404, 403, 200, 200],
+            Json(t => new { worked = "The account opened.", didNotWork = "Late payments.", differently = "Meet first." })),
+        new("POST /api/orgs/{slug}/decisions/{number}/criticisms", [401, 401, 404, 404, 403, 201, 201],
+            Json(t => new { point = "The leaflets came late.", evidence = "Three tenants never saw one.", suggestion = "Print earlier." })),
+
         // Ledger.
         new("GET /api/orgs/{slug}/ledger", [401, 401, 404, 404, 403, 200, 200]),
         new("GET /api/orgs/{slug}/ledger/head", [401, 401, 404, 404, 403, 200, 200]),

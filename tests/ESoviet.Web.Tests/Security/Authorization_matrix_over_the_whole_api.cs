@@ -57,8 +57,10 @@ public sealed class Authorization_matrix_over_the_whole_api(HostileFixture app) 
     private async Task<(int Status, bool Problem, bool LogChanged, string Body)> CallAsync(ApiSurface.Entry entry, Principal principal)
     {
         using var target = await Target.CreateAsync(app);
-        using var caller = await CallerAsync(principal, target);
+        // What the request aims at first, then the caller: an electorate (fixed when a vote opens) is the target's
+        // member alone, so a decision's vote closes as soon as they voted.
         using var request = await target.RequestAsync(entry.Key, await entry.BodyAsync(target), entry.Query);
+        using var caller = await CallerAsync(principal, target);
         var before = await target.EventCountAsync();
         using var response = await caller.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();

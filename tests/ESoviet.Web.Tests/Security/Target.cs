@@ -15,7 +15,8 @@ namespace ESoviet.Web.Tests.Security;
 public sealed class Target : IDisposable
 {
     private readonly HostileFixture app;
-    private Guid? thread, contribution, proposal, amendment, invitationId;
+    private Guid? thread, contribution, proposal, amendment, invitationId, task;
+    private int? decision;
     private string? pending, invitationToken, attachment;
 
     private Target(HostileFixture app, Caller member, string slug, Guid organizationId)
@@ -76,6 +77,8 @@ public sealed class Target : IDisposable
                 ("{id}", "proposals") => (await ProposalAsync(StageFor(key))).ToString(),
                 ("{id}", "invitations") => (await InvitationAsync()).Id.ToString(),
                 ("{id}", "tokens") => Member.TokenId.ToString(),
+                ("{number}", "decisions") => (await DecisionAsync(DecisionStageFor(key))).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ("{taskId}", "tasks") => (await TaskAsync()).ToString(),
                 _ => throw new InvalidOperationException($"{key}: the test does not know what to put in {segment}; teach Target.RequestAsync."),
             };
         }
@@ -92,6 +95,61 @@ public sealed class Target : IDisposable
           || key.EndsWith("/open-voting", StringComparison.Ordinal) ? ProposalStage.Discussion
         : key.EndsWith("/amendments", StringComparison.Ordinal) ? ProposalStage.DiscussionOfAnother
         : ProposalStage.Voting;
+
+    /// <summary>The stage a decision must be at for the endpoint to make sense to its implementer.</summary>
+    public static DecisionStage DecisionStageFor(string key) =>
+        key.EndsWith("/criticisms", StringComparison.Ordinal) ? DecisionStage.InReview : DecisionStage.Adopted;
+
+    /// <summary>
+    /// A decision the member proposed (and so implements): the member's policy, voted on by the member alone (the
+    /// electorate is fixed when voting opens, before any other caller is seeded), closes early and is adopted.
+    /// </summary>
+    public async Task<int> DecisionAsync(DecisionStage stage) => decision ??= await AdoptAsync(stage);
+
+    private async Task<int> AdoptAsync(DecisionStage stage)
+    {
+        var id = await ProposalAsync(ProposalStage.Voting);
+        // The review after "done" lasts the charter's discussion time: long enough that criticisms find it open.
+        await app.ScalarAsync<Guid>(
+            "UPDATE organizations SET charter = jsonb_set(charter, '{minimumDiscussionHours}', '48') WHERE id = $1 RETURNING id", OrganizationId);
+        await (await Member.Client.PutJsonAsync($"/api/orgs/{Slug}/proposals/{id}/votes/mine", new { choice = "for" })).ExpectAsync(HttpStatusCode.OK);
+        var until = DateTime.UtcNow.AddSeconds(20);
+        int? number = null;
+        while (number is null)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                var state = await (await Member.Client.GetAsync($"/api/orgs/{Slug}/proposals/{id}")).Content.ReadAsStringAsync();
+                throw new TimeoutException($"The member's vote should have closed the vote and adopted a decision; the proposal: {state}");
+            }
+            var register = await (await Member.Client.GetAsync($"/api/orgs/{Slug}/decisions")).ReadJsonAsync();
+            if (register.GetArrayLength() > 0) number = register[0].GetProperty("number").GetInt32();
+            else await Task.Delay(100);
+        }
+        if (stage == DecisionStage.InReview)
+            await (await Member.Client.PostJsonAsync($"/api/orgs/{Slug}/decisions/{number}/done",
+                new { worked = "The escrow account opened.", didNotWork = "Half the tenants paid late.", differently = "Start with a meeting." })).ExpectAsync(HttpStatusCode.OK);
+        return number.Value;
+    }
+
+    /// <summary>A task of the decision, planned by its implementer.</summary>
+    public async Task<Guid> TaskAsync() => task ??= await PlanTaskAsync();
+
+    private async Task<Guid> PlanTaskAsync()
+    {
+        var number = await DecisionAsync(DecisionStage.Adopted);
+        using var response = await Member.Client.PostJsonAsync($"/api/orgs/{Slug}/decisions/{number}/tasks", new { title = "Open the escrow account", dueOn = "2031-01-15" });
+        await response.ExpectAsync(HttpStatusCode.Created);
+        return (await response.ReadJsonAsync()).GetProperty("taskId").GetGuid();
+    }
+
+    /// <summary>Another full member of this organization, to hand the decision over to: seeded after its vote.</summary>
+    public async Task<string> OtherMemberAsync()
+    {
+        await DecisionAsync(DecisionStage.Adopted);
+        using var other = await SeedAsync(MemberStatus.Member, "comrade");
+        return other.Handle;
+    }
 
     public async Task<Guid> ThreadAsync() => thread ??= await StartThreadAsync();
 
@@ -183,6 +241,15 @@ public sealed class Target : IDisposable
     public static HttpContent Json(object body) => JsonContent.Create(body);
 
     public void Dispose() => Member.Dispose();
+}
+
+public enum DecisionStage
+{
+    /// <summary>Adopted and being carried out: commitments open, tasks and reports possible.</summary>
+    Adopted,
+
+    /// <summary>Marked done by its implementer, with a self-criticism: open to criticisms.</summary>
+    InReview,
 }
 
 public enum ProposalStage

@@ -5,6 +5,7 @@ using ESoviet.Web.Membership;
 using ESoviet.Web.Pages.Proposals;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace ESoviet.Web.Pages.Decisions;
 
@@ -13,6 +14,7 @@ namespace ESoviet.Web.Pages.Decisions;
 /// answered, the minority report, the tasks, the progress reports and the review; and, for whoever may act, the form to
 /// do so. Every action is a plain form posting back here, so none of it needs script.
 /// </summary>
+[EnableRateLimiting(AccountsSetup.PostingRateLimit)]
 public sealed class DecisionModel(DecisionQueries queries, DecisionCommands commands, TimeProvider time) : PageModel
 {
     public OrgMember Org { get; private set; } = null!;
