@@ -46,10 +46,17 @@ public sealed class AppProcess : IAsyncDisposable
     /// <summary>What the process wrote, for a failure message.</summary>
     public string Log => string.Join('\n', log.TakeLast(60));
 
+    /// <summary>
+    /// Starts the app without waiting for it: background services begin before the server answers, so a test that
+    /// means to catch them at work must not wait for /health.
+    /// </summary>
+    public static AppProcess Launch(string connectionString, IReadOnlyDictionary<string, string>? settings = null) =>
+        new(connectionString, settings ?? new Dictionary<string, string>());
+
     /// <summary>Starts the app and waits until /health answers 200.</summary>
     public static async Task<AppProcess> StartAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
     {
-        var app = new AppProcess(connectionString, settings ?? new Dictionary<string, string>());
+        var app = Launch(connectionString, settings);
         using var client = new HttpClient { BaseAddress = app.Address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)

@@ -64,6 +64,26 @@ public static class Forum
         return members;
     }
 
+    /// <summary>Many members at once, a hundred per commit and without tokens: volume for the sealer to chew on (two events each).</summary>
+    public static async Task SeedManyMembersAsync(this AppFixture app, Guid org, int count, string invitedBy)
+    {
+        var accounts = app.Services.GetRequiredService<AccountStore>();
+        var store = app.Services.GetRequiredService<EventStore.EventStore>();
+        for (var done = 0; done < count; done += 100)
+        {
+            await using var session = store.OpenSession(new EventMetadata(org.ToString(), invitedBy));
+            for (var i = done; i < Math.Min(count, done + 100); i++)
+            {
+                var handle = ApiClient.NewHandle("member");
+                var account = new NewAccount(Guid.NewGuid(), handle, SharedHash.Value, Guid.NewGuid(), []);
+                session.Enlist((connection, ct) => accounts.InsertAsync(connection, account, ct));
+                session.StartStream(MembershipState.StreamId(org, handle), "membership",
+                    new CandidateAdmitted(org, handle, Guid.NewGuid(), invitedBy), new MemberAdmitted(org, handle, [invitedBy], false));
+            }
+            await session.SaveChangesAsync();
+        }
+    }
+
     public static HttpClient Client(this Member member, Uri node)
     {
         var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = node, Timeout = TimeSpan.FromSeconds(30) };
