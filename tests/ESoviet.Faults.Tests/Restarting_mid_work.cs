@@ -50,8 +50,9 @@ public sealed class Restarting_mid_work(PrivateCluster cluster, ITestOutputHelpe
         output.WriteLine($"killed with the sealer's progress at seq {stoppedAt} of {highest}; {sealedAtKill} of {events} entries sealed");
         sealedAtKill.Should().BeInRange(1, events - 1, "the node died in the middle of sealing");
 
-        await using var nodeA = await AppProcess.StartAsync(connectionString);
-        await using var nodeB = await AppProcess.StartAsync(connectionString);
+        var (nodeA, nodeB) = await StartTwoNodesAsync(connectionString);
+        await using var _ = nodeA;
+        await using var __ = nodeB;
         await WaitSealedAsync(connectionString, org, events);
         await LedgerShould.SealEveryEventOnceAsync(connectionString, org);
         (await Forum.ScalarAsync<string>(connectionString, "SELECT hash FROM ledger_heads WHERE org_id = $1", org))
@@ -101,8 +102,9 @@ public sealed class Restarting_mid_work(PrivateCluster cluster, ITestOutputHelpe
         }
         (await Forum.ScalarAsync<long>(connectionString, ClosedCount)).Should().BeInRange(1, Proposals - 1, "the node died in the middle of closing");
 
-        await using var nodeA = await AppProcess.StartAsync(connectionString, afterVoting);
-        await using var nodeB = await AppProcess.StartAsync(connectionString, afterVoting);
+        var (nodeA, nodeB) = await StartTwoNodesAsync(connectionString, afterVoting);
+        await using var _ = nodeA;
+        await using var __ = nodeB;
         await Forum.WaitUntilAsync(async () => await Forum.ScalarAsync<long>(connectionString, "SELECT count(*) FROM proposals WHERE phase = 'voting'") == 0,
             TimeSpan.FromSeconds(60), "every due vote to close");
 
@@ -113,6 +115,13 @@ public sealed class Restarting_mid_work(PrivateCluster cluster, ITestOutputHelpe
         var (exit, report, _) = await Forum.VerifyLedgerAsync(nodeA.Address, connectionString, org, slug, founder);
         exit.Should().Be(ESoviet.Verify.Cli.Holds, report);
         await LedgerShould.SealEveryEventOnceAsync(connectionString, org);
+    }
+
+    /// <summary>Two nodes launched at the same moment, so their background services race for the same work.</summary>
+    private static async Task<(AppProcess, AppProcess)> StartTwoNodesAsync(string connectionString, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        var started = await Task.WhenAll(AppProcess.StartAsync(connectionString, settings), AppProcess.StartAsync(connectionString, settings));
+        return (started[0], started[1]);
     }
 
     private static Task<long> EventCountAsync(string connectionString, Guid org) =>
