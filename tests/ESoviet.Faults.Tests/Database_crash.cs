@@ -108,6 +108,33 @@ public sealed class Database_crash(PrivateCluster cluster, ITestOutputHelper out
         entries.Should().Be(await Forum.ScalarAsync<long>(app.ConnectionString, "SELECT count(*) FROM es.events WHERE tenant_id = $1", org.ToString()));
     }
 
+    /// <summary>
+    /// A vote whose response was lost (the crash above cut it off after the commit) is retried only after the last
+    /// elector's vote closed the proposal: the retry must still get its acknowledgement, not "voting is closed".
+    /// </summary>
+    [Fact]
+    public async Task A_retry_that_arrives_after_the_vote_closed_is_still_acknowledged()
+    {
+        await using var app = await ClusterApp.StartAsync(cluster);
+        var (slug, org, founder) = await app.FoundAsync();
+        var electors = await app.SeedMembersAsync(org, 2, founder.Handle);
+        var proposal = await founder.SubmitProposalAsync(app.BaseAddress, slug);
+        app.Clock.Advance(TimeSpan.FromHours(48));
+        await founder.OpenVotingAsync(app.BaseAddress, slug, proposal);
+
+        foreach (var voter in electors.Append(founder))
+        {
+            using var client = voter.Client(app.BaseAddress);
+            (await client.VoteAsync(slug, proposal, "for", "first-try")).Should().Be(HttpStatusCode.OK);
+        }
+        await Forum.WaitUntilAsync(async () => await Forum.ScalarAsync<string>(app.ConnectionString, "SELECT phase FROM proposals WHERE id = $1", proposal) == "closed",
+            TimeSpan.FromSeconds(30), "every elector's vote to close the proposal early");
+
+        using var retrying = electors[0].Client(app.BaseAddress);
+        (await retrying.VoteAsync(slug, proposal, "for", "first-try")).Should().Be(HttpStatusCode.OK, "the retried vote was counted");
+        (await retrying.VoteAsync(slug, proposal, "against", "a-new-vote")).Should().Be(HttpStatusCode.Conflict, "a new vote after the close is refused");
+    }
+
     [Fact]
     public async Task Once_the_database_is_back_no_request_fails_on_a_connection_the_crash_broke()
     {
