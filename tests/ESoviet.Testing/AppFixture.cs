@@ -41,6 +41,12 @@ public class AppFixture : IAsyncLifetime
     public HttpClient CreateClient(bool allowAutoRedirect = false) =>
         new(new SocketsHttpHandler { AllowAutoRedirect = allowAutoRedirect }) { BaseAddress = BaseAddress };
 
+    /// <summary>Creates the app's database and returns a connection string to it; by default on the shared test cluster.</summary>
+    protected virtual Task<string> CreateDatabaseAsync() => TestDatabase.CreateAsync(DatabasePrefix);
+
+    /// <summary>Drops what <see cref="CreateDatabaseAsync"/> created.</summary>
+    protected virtual Task DropDatabaseAsync(string connectionString) => TestDatabase.DropAsync(connectionString);
+
     /// <summary>Runs after the app's own registrations, so a registration here replaces the app's.</summary>
     protected virtual void ConfigureServices(IServiceCollection services)
     {
@@ -53,7 +59,7 @@ public class AppFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        connectionString = await TestDatabase.CreateAsync(DatabasePrefix);
+        connectionString = await CreateDatabaseAsync();
 
         factory = new Factory(this);
         factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
@@ -83,7 +89,7 @@ public class AppFixture : IAsyncLifetime
 
         if (connectionString is not null)
         {
-            await TestDatabase.DropAsync(connectionString);
+            await DropDatabaseAsync(connectionString);
         }
     }
 

@@ -22,7 +22,7 @@ public static class EventStoreSetup
         var connectionString = builder.Configuration.GetConnectionString("Postgres")
             ?? throw new InvalidOperationException("ConnectionStrings:Postgres is not configured.");
         var services = builder.Services;
-        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(ShiftedClock.For(builder.Environment, builder.Configuration));
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton(sp => new NpgsqlDataSourceBuilder(WithPoolDefaults(connectionString))
             .UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>())

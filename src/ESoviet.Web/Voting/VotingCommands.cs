@@ -164,6 +164,10 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
         }
         catch (VoteRefused)
         {
+            // A retry whose first attempt committed (its response lost to a crash) gets that attempt's answer, even
+            // when the vote has closed since: "voting is closed" would tell the client its counted vote was refused.
+            if (idempotencyKey is not null && await IsRecordedAsync(eventId, ct))
+                return await RepeatedAsync(voter, proposal, key, eventId, choice, reason, ct);
             return refused!;
         }
         catch (DuplicateEventException)
@@ -172,6 +176,13 @@ public sealed class VotingCommands(EventStore.EventStore store, NpgsqlDataSource
         }
         closer.VoteRecorded(proposal);
         return new CastVote(proposal, eventId, voter.Handle, choice!.Value, cast!.Reason ?? (sealedVote ? reason?.Trim() : null), now, sealedVote, false);
+    }
+
+    private async Task<bool> IsRecordedAsync(Guid eventId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand($"SELECT EXISTS (SELECT 1 FROM {store.Options.Schema}.events WHERE id = $1)");
+        cmd.Parameters.AddWithValue(eventId);
+        return (bool)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>Under a roll-call revealed at close, the event commits to the vote by hash; the vote itself waits in vote_secrets.</summary>
