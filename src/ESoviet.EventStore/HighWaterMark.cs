@@ -28,6 +28,7 @@ public sealed class HighWaterMark
     private long _safe;
     private long _candidate;
     private long[] _waitingFor = [];
+    private DateTimeOffset? _serverStarted;
 
     internal HighWaterMark(EventStore store) => _store = store;
 
@@ -75,7 +76,7 @@ public sealed class HighWaterMark
         {
             BatchCommands =
             {
-                new($"SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM {_store.Tables.Sequence}"),
+                new($"SELECT CASE WHEN is_called THEN last_value ELSE 0 END, pg_postmaster_start_time() FROM {_store.Tables.Sequence}"),
                 new("""
                     SELECT coalesce(array_agg(backend_xid::text::bigint), '{}') FROM pg_stat_activity
                      WHERE backend_xid IS NOT NULL AND datname = current_database() AND pid <> pg_backend_pid()
@@ -85,6 +86,7 @@ public sealed class HighWaterMark
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
         var last = reader.GetInt64(0);
+        ForgetIfRestarted(reader.GetFieldValue<DateTimeOffset>(1));
         await reader.NextResultAsync(ct);
         await reader.ReadAsync(ct);
         return (last, reader.GetFieldValue<long[]>(0));
@@ -97,6 +99,22 @@ public sealed class HighWaterMark
             connection);
         cmd.Parameters.AddWithValue(xids);
         return (long[])(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>
+    /// After a database crash the sequence may resume below a value this mark already passed: a rolled-back append's
+    /// advance of it need not have reached the disk. What was judged safe before the restart is forgotten, so the
+    /// mark (and whoever follows it with a position of its own, which must rewind to it) starts again from the
+    /// server's state. A reader's durable progress is unaffected: committing it flushed the sequence's advance too.
+    /// </summary>
+    private void ForgetIfRestarted(DateTimeOffset started)
+    {
+        if (_serverStarted is { } known && known != started)
+        {
+            Interlocked.Exchange(ref _safe, 0);
+            (_candidate, _waitingFor) = (0, []);
+        }
+        _serverStarted = started;
     }
 
     private void Advance(long value)
