@@ -54,8 +54,10 @@ public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFix
         viaB.DefaultRequestHeaders.Authorization = new("Bearer", await anna.Client.CreateTokenAsync("node b"));
         using var posted = await viaB.PostJsonAsync($"/api/orgs/{slug}/threads/{thread}/contributions", new { markdown = "Written on node B" });
         posted.StatusCode.Should().Be(HttpStatusCode.Created);
+        var reply = (await posted.ReadJsonAsync()).GetProperty("contributionId").GetGuid();
 
-        var pushed = await onA.NextEventAsync("contribution_posted", TimeSpan.FromSeconds(2));
+        // The thread's opening post, committed just before the subscription, may be pushed first: wait for the reply.
+        var pushed = await onA.NextEventAsync("contribution_posted", TimeSpan.FromSeconds(2), contribution: reply);
         pushed.Data().GetProperty("html").GetString().Should().Contain("Written on node B");
     }
 
