@@ -30,7 +30,7 @@ public sealed record TopicSnapshot(string Name, Subscription[] Subscribers);
 /// the feed's advance take one lock, which is what makes delivery lossless: an event at or below
 /// <see cref="Position"/> is returned by CatchUp, and one above it is routed after the subscription existed.
 /// </summary>
-public sealed class LiveConnections(IHubContext<LiveHub> hub, IOptions<LiveOptions> options, ILogger<LiveConnections> logger)
+public sealed class LiveConnections(IHubContext<LiveHub> hub, LiveHubConnections hubConnections, IOptions<LiveOptions> options, ILogger<LiveConnections> logger)
 {
     private static readonly TimeSpan DepartureMemory = TimeSpan.FromMinutes(5);
 
@@ -60,7 +60,7 @@ public sealed class LiveConnections(IHubContext<LiveHub> hub, IOptions<LiveOptio
 
     public LiveConnection Connect(HubCallerContext context)
     {
-        var connection = new LiveConnection(context, hub, options.Value.MaxQueuedPerConnection, logger);
+        var connection = new LiveConnection(context, hub, hubConnections, options.Value.MaxQueuedPerConnection, logger);
         lock (_gate) _connections[context.ConnectionId] = connection;
         return connection;
     }
@@ -220,14 +220,16 @@ public sealed class LiveConnection
     private readonly Channel<(string Target, object Message)> _queue =
         Channel.CreateUnbounded<(string, object)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly IHubContext<LiveHub> _hub;
+    private readonly LiveHubConnections _hubConnections;
     private readonly int _maxQueued;
     private readonly ILogger _logger;
     private int _queued;
 
-    internal LiveConnection(HubCallerContext context, IHubContext<LiveHub> hub, int maxQueued, ILogger logger)
+    internal LiveConnection(HubCallerContext context, IHubContext<LiveHub> hub, LiveHubConnections hubConnections, int maxQueued, ILogger logger)
     {
         Context = context;
         _hub = hub;
+        _hubConnections = hubConnections;
         _maxQueued = maxQueued;
         _logger = logger;
         var user = context.User;
@@ -274,6 +276,9 @@ public sealed class LiveConnection
 
     internal void Close() => _queue.Writer.TryComplete();
 
+    /// <summary>Queues a message serialized once for many connections; written to this one as it is.</summary>
+    internal void Enqueue(SerializedHubMessage message) => Enqueue("", message);
+
     private async Task PumpAsync()
     {
         var client = _hub.Clients.Client(Id);
@@ -282,7 +287,10 @@ public sealed class LiveConnection
             Interlocked.Decrement(ref _queued);
             try
             {
-                await client.SendAsync(target, message);
+                if (message is SerializedHubMessage shared && _hubConnections.Find(Id) is { } connection)
+                    await connection.WriteAsync(shared);
+                else if (message is not SerializedHubMessage)
+                    await client.SendAsync(target, message);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using ESoviet.EventStore;
 using ESoviet.Web.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -132,12 +134,35 @@ public sealed class LiveFeed(
                 }
             }
         }
+        // Followers of the same topics get the same frames: each distinct message is serialized once, for all of them.
+        var shared = new Dictionary<List<LiveFrame>, SerializedHubMessage>(FramesComparer.Instance);
         foreach (var (connection, frames) in outgoing)
         {
-            if (frames.Count == 1) connection.Enqueue(LiveTargets.Event, frames[0]);
-            else connection.Enqueue(LiveTargets.Events, frames);
+            if (!shared.TryGetValue(frames, out var message))
+            {
+                shared[frames] = message = new SerializedHubMessage(frames.Count == 1
+                    ? new InvocationMessage(LiveTargets.Event, [frames[0]])
+                    : new InvocationMessage(LiveTargets.Events, [frames]));
+            }
+            connection.Enqueue(message);
         }
         return true;
+    }
+
+    /// <summary>Two lists of the very same frames, in the same order, are one message.</summary>
+    private sealed class FramesComparer : IEqualityComparer<List<LiveFrame>>
+    {
+        public static readonly FramesComparer Instance = new();
+
+        public bool Equals(List<LiveFrame>? x, List<LiveFrame>? y) =>
+            ReferenceEquals(x, y) || (x is not null && y is not null && x.Count == y.Count && x.Zip(y).All(p => ReferenceEquals(p.First, p.Second)));
+
+        public int GetHashCode(List<LiveFrame> frames)
+        {
+            var hash = new HashCode();
+            foreach (var frame in frames) hash.Add(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(frame));
+            return hash.ToHashCode();
+        }
     }
 
     /// <summary>Attach a tally to the proposal's newest vote in this batch, or leave it for a <c>tally</c> message shortly?</summary>

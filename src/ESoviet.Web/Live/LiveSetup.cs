@@ -14,6 +14,8 @@ public static class LiveSetup
         var services = builder.Services;
         services.AddOptions<LiveOptions>().BindConfiguration(LiveOptions.SectionName);
         services.AddSignalR(hub => hub.AddFilter<LiveHubFilter>()).AddJsonProtocol(json => json.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, LiveJson.Resolver));
+        services.AddSingleton<LiveHubConnections>();
+        services.AddSingleton<HubLifetimeManager<LiveHub>>(sp => sp.GetRequiredService<LiveHubConnections>());
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<TopicAccess>();
         services.AddSingleton<LivePayloads>();
