@@ -11,8 +11,6 @@ namespace ESoviet.Browser.Tests.Accounts;
 public sealed partial class Managing_an_account_in_a_browser(AppFixture app, BrowserFixture browser)
     : IClassFixture<AppFixture>, IClassFixture<BrowserFixture>
 {
-    private static readonly ViewportSize Phone = new() { Width = 375, Height = 812 };
-
     [Fact]
     public async Task Signing_in_shows_the_handle_in_the_nav_and_signing_out_removes_it()
     {
@@ -22,13 +20,13 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
 
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
-        await ShootAsync(page, "signin");
+        await Screens.SaveAtWidthAsync(page, "signin");
         await page.GetByLabel("Handle").FillAsync(account.Handle);
         await page.GetByLabel("Password").FillAsync(ApiClient.DefaultPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
         await Assertions.Expect(page.Locator(".site-nav__handle")).ToHaveTextAsync(account.Handle);
-        await ShootAsync(page, "home-signed-in");
+        await Screens.SaveAtWidthAsync(page, "home-signed-in");
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("You are signed out.");
@@ -51,7 +49,7 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Handle or password is wrong.");
         (await page.GetByLabel("Handle").InputValueAsync()).Should().Be(account.Handle);
         (await page.GetByLabel("Password").InputValueAsync()).Should().BeEmpty();
-        await ShootAsync(page, "signin-wrong");
+        await Screens.SaveAtWidthAsync(page, "signin-wrong");
         session.Errors.Should().BeEmpty();
     }
 
@@ -63,19 +61,19 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
         var page = session.Page;
         await SignInAsync(page, account.Handle);
         await page.GotoAsync("/account");
-        await ShootAsync(page, "account");
+        await Screens.SaveAtWidthAsync(page, "account");
 
         await page.GetByLabel("New token’s name").FillAsync("minutes bot");
         await page.GetByRole(AriaRole.Button, new() { Name = "Create token" }).ClickAsync();
         var token = await page.Locator(".secret__token").InnerTextAsync();
         token.Should().MatchRegex("^esv_[A-Za-z0-9_-]{43}$");
-        await ShootAsync(page, "account-token");
+        await Screens.SaveAtWidthAsync(page, "account-token");
 
         await page.GetByLabel("Your password").FillAsync(ApiClient.DefaultPassword);
         await page.GetByRole(AriaRole.Button, new() { Name = "Make new recovery codes" }).ClickAsync();
         await Assertions.Expect(page.Locator(".secret__codes li")).ToHaveCountAsync(10);
         (await page.Locator("main").InnerTextAsync()).Should().NotContain(token, "a token is shown only in the response that made it");
-        await ShootAsync(page, "account-codes");
+        await Screens.SaveAtWidthAsync(page, "account-codes");
 
         await page.GotoAsync("/account");
         (await page.Locator(".secret").CountAsync()).Should().Be(0);
@@ -101,7 +99,7 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
         }
 
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("Too many wrong attempts");
-        await ShootAsync(page, "signin-locked");
+        await Screens.SaveAtWidthAsync(page, "signin-locked");
         await page.GetByRole(AriaRole.Alert).GetByRole(AriaRole.Link, new() { Name = "sign in with a recovery code" }).ClickAsync();
         await page.GetByLabel("Handle").FillAsync(account.Handle);
         await page.GetByLabel("Recovery code").FillAsync(account.RecoveryCodes[0]);
@@ -109,7 +107,7 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
 
         await Assertions.Expect(page).ToHaveURLAsync(AccountPath());
         await Assertions.Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("You signed in with a recovery code");
-        await ShootAsync(page, "account-recovered");
+        await Screens.SaveAtWidthAsync(page, "account-recovered");
         await page.GetByLabel("New password").FillAsync("a fresh and long password");
         await page.GetByRole(AriaRole.Button, new() { Name = "Change password" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("Your password is changed.");
@@ -120,12 +118,12 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
     public async Task The_pages_fit_a_phone_without_sideways_scrolling()
     {
         var account = await app.CreateAccountAsync(ApiClient.NewHandle("a-long-handle-on-phones"));
-        await using var session = await browser.NewSessionAsync(app.BaseAddress, Phone);
+        await using var session = await browser.NewSessionAsync(app.BaseAddress, Screens.Phone);
         var page = session.Page;
 
         await page.GotoAsync("/signin");
         (await OverflowAsync(page)).Should().Be(0);
-        await ShootAsync(page, "signin-phone");
+        await Screens.SaveAtWidthAsync(page, "signin-phone");
         await SignInAsync(page, account.Handle);
         await page.GotoAsync("/account");
         await page.GetByLabel("New token’s name").FillAsync("a token with a long descriptive name for the phone");
@@ -133,7 +131,7 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
         await Assertions.Expect(page.Locator(".secret__token")).ToBeVisibleAsync();
 
         (await OverflowAsync(page)).Should().Be(0);
-        await ShootAsync(page, "account-phone");
+        await Screens.SaveAtWidthAsync(page, "account-phone");
         session.Errors.Should().BeEmpty();
     }
 
@@ -149,18 +147,6 @@ public sealed partial class Managing_an_account_in_a_browser(AppFixture app, Bro
     private static Task<int> OverflowAsync(IPage page) =>
         page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
 
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
-        if (string.IsNullOrEmpty(folder))
-        {
-            return;
-        }
-
-        Directory.CreateDirectory(folder);
-        var width = page.ViewportSize?.Width ?? 0;
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-{width}.png"), FullPage = true });
-    }
 
     [GeneratedRegex("/account$")]
     private static partial Regex AccountPath();

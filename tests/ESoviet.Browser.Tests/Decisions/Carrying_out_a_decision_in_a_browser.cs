@@ -15,9 +15,6 @@ namespace ESoviet.Browser.Tests.Decisions;
 public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserFixture browser)
     : IClassFixture<VotingApp>, IClassFixture<BrowserFixture>
 {
-    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
-    private static readonly ViewportSize Phone = new() { Width = 375, Height = 812 };
-
     [Fact]
     public async Task Members_commit_one_refuses_the_proposer_implements_and_the_reviewed_decision_shows_done()
     {
@@ -39,7 +36,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
         await WaitUntilAsync(async () => (await anna.Api.GetAsync($"/api/orgs/{slug}/decisions/1")).StatusCode == HttpStatusCode.OK);
 
         // Boris finds the decision in the register and commits.
-        await using var borisBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
+        await using var borisBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
         var page = borisBrowser.Page;
         await page.SignInAsync("boris");
         await page.GotoAsync($"/o/{slug}");
@@ -53,7 +50,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
         await Assertions.Expect(Row(page, "boris")).ToContainTextAsync("Will abide");
 
         // Chen voted against: he commits with a recorded dissent.
-        await using var chenBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
+        await using var chenBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
         var chenPage = chenBrowser.Page;
         await chenPage.SignInAsync("chen");
         await chenPage.GotoAsync($"/o/{slug}/decisions/1");
@@ -63,7 +60,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
         await Assertions.Expect(Row(chenPage, "chen")).ToContainTextAsync("The strike fund should not pay for meals.");
 
         // Dara refuses, and is told plainly what the organization expects.
-        await using var daraBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
+        await using var daraBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
         var daraPage = daraBrowser.Page;
         await daraPage.SignInAsync("dara");
         await daraPage.GotoAsync($"/o/{slug}/decisions/1");
@@ -74,7 +71,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
         await Assertions.Expect(daraPage.GetByRole(AriaRole.Button, new() { Name = "I will abide" })).ToHaveCountAsync(0);
 
         // Anna, the proposer, implements: two tasks, a report, both tasks done, the self-criticism.
-        await using var annaBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
+        await using var annaBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
         var annaPage = annaBrowser.Page;
         await annaPage.SignInAsync("anna");
         await annaPage.GotoAsync($"/o/{slug}/decisions/1");
@@ -92,7 +89,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
         await annaPage.GetByLabel("What is blocked (optional)").FillAsync("The hall keys for the night.");
         await annaPage.GetByRole(AriaRole.Button, new() { Name = "Post the report" }).ClickAsync();
         await Assertions.Expect(annaPage.Locator(".report")).ToContainTextAsync("50 % done");
-        await ShootAsync(annaPage, "decision-implementing");
+        await Screens.CheckPhoneAndSaveAsync(annaPage, "decision-implementing");
         foreach (var title in new[] { "Book the hygiene course", "Draw up the cooks' rota" })
         {
             await annaPage.GetByLabel($"State of “{title}”").SelectOptionAsync("done");
@@ -114,7 +111,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
         await Assertions.Expect(page.Locator(".decision-state").First).ToHaveTextAsync("Done");
         await Assertions.Expect(page.Locator("#review")).ToContainTextAsync("I asked for the hall keys too late.");
         await Assertions.Expect(page.Locator("#review")).ToContainTextAsync("stays attached to the decision");
-        await ShootAsync(page, "decision-done");
+        await Screens.CheckPhoneAndSaveAsync(page, "decision-done");
         await page.GotoAsync($"/o/{slug}/decisions");
         await Assertions.Expect(page.Locator(".decision-item")).ToContainTextAsync("Done");
     }
@@ -129,21 +126,5 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
             if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not come true in time.");
             await Task.Delay(100);
         }
-    }
-
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        overflow.Should().Be(0, $"{name} ({page.Url}) must not scroll sideways on a phone");
-        var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-375.png"), FullPage = true });
-            await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}-1280.png"), FullPage = true });
-        }
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
     }
 }

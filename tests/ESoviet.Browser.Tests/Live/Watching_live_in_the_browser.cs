@@ -50,7 +50,7 @@ public sealed partial class Watching_live_in_the_browser(VotingApp app, BrowserF
         await Assertions.Expect(watching.Locator(".quorum__text")).ToContainTextAsync("1 of 3 electors have voted");
         await Assertions.Expect(watching.Locator("#roll-call li[data-voter]")).ToHaveCountAsync(2);
         await Assertions.Expect(watching.Locator("#live-announcer")).ToHaveTextAsync($"{boris.Handle} voted; 1 of 3 voted");
-        await ShootAsync(watching, "live-vote");
+        await Screens.SaveAsync(watching, "live-vote");
 
         // A vote through the API reaches both pages alike; the voter's own row says "(you)" on the voter's page.
         using (var response = await chen.Api.PutJsonAsync($"/api/orgs/{slug}/proposals/{proposal}/votes/mine", new { choice = "for" }))
@@ -99,7 +99,7 @@ public sealed partial class Watching_live_in_the_browser(VotingApp app, BrowserF
         await Assertions.Expect(page.Locator($"#c-{first} ~ ol.replies > li > #c-{answer}")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("#replies-title")).ToHaveTextAsync("2 replies");
         await Assertions.Expect(page.Locator("#live-announcer")).ToHaveTextAsync($"New reply from {boris.Handle}");
-        await ShootAsync(page, "live-reply");
+        await Screens.SaveAsync(page, "live-reply");
         (await article.Locator("script, img[onerror]").CountAsync()).Should().Be(0);
         (await page.TitleAsync()).Should().NotBe("pwned");
 
@@ -113,13 +113,6 @@ public sealed partial class Watching_live_in_the_browser(VotingApp app, BrowserF
         session.Errors.Should().BeEmpty();
     }
 
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
-        if (string.IsNullOrEmpty(folder)) return;
-        Directory.CreateDirectory(folder);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"{name}.png"), FullPage = true });
-    }
 
     [GeneratedRegex("^Live")]
     private static partial Regex LiveNow();

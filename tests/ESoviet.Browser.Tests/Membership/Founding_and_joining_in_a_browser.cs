@@ -13,7 +13,6 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
     : IClassFixture<Founding_and_joining_in_a_browser.OpenInstance>, IClassFixture<BrowserFixture>
 {
     private const string Password = "a long enough password";
-    private static readonly ViewportSize Phone = new() { Width = 375, Height = 812 };
 
     [Fact]
     public async Task A_founder_invites_a_second_person_who_joins_is_vouched_in_and_sees_the_members()
@@ -28,7 +27,7 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
         // The founder founds from the home page.
         await page.GotoAsync("/");
         await page.GetByRole(AriaRole.Link, new() { NameRegex = FoundLink() }).First.ClickAsync();
-        await ShootAsync(page, "found");
+        await Screens.SaveAtWidthAsync(page, "membership-found");
         await page.GetByLabel("Name").FillAsync("Dockside Tenants");
         await page.GetByLabel("Web address").FillAsync(slug);
         await page.GetByLabel("Handle").FillAsync(founderHandle);
@@ -38,10 +37,10 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
 
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Dockside Tenants is founded");
         (await page.Locator(".secret__codes li").CountAsync()).Should().Be(10);
-        await ShootAsync(page, "founded");
+        await Screens.SaveAtWidthAsync(page, "membership-founded");
         await page.GetByRole(AriaRole.Link, new() { NameRegex = GoToLink() }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex($"/o/{slug}$"));
-        await ShootAsync(page, "org-overview");
+        await Screens.SaveAtWidthAsync(page, "membership-org-overview");
 
         // ... issues an invitation and copies the link.
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Dockside Tenants" }).GetByRole(AriaRole.Link, new() { Name = "Invitations" }).ClickAsync();
@@ -50,13 +49,13 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
         link.Should().StartWith(app.BaseAddress.ToString().TrimEnd('/') + "/join/");
         await page.GetByRole(AriaRole.Button, new() { Name = "Copy link" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status).Last).ToContainTextAsync("copied");
-        await ShootAsync(page, "invitation-issued");
+        await Screens.SaveAtWidthAsync(page, "membership-invitation-issued");
 
         // The second person opens it in another browser, makes an account and becomes a candidate.
         var other = joiner.Page;
         await other.GotoAsync(link);
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Join Dockside Tenants");
-        await ShootAsync(other, "join");
+        await Screens.SaveAtWidthAsync(other, "membership-join");
         await other.GetByLabel("Handle").FillAsync(joinerHandle);
         await other.GetByLabel("Password", new() { Exact = true }).FillAsync(Password);
         await other.GetByLabel("Password again").FillAsync(Password);
@@ -64,11 +63,11 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync("Welcome to Dockside Tenants");
         await other.GetByRole(AriaRole.Link, new() { NameRegex = GoToLink() }).ClickAsync();
         await Assertions.Expect(other.GetByRole(AriaRole.Heading, new() { Name = "You are a candidate" })).ToBeVisibleAsync();
-        await ShootAsync(other, "candidate-overview");
+        await Screens.SaveAtWidthAsync(other, "membership-candidate-overview");
 
         // The founder sees the candidate and vouches: with fewer than five members, one vouch admits.
         await page.GetByRole(AriaRole.Navigation, new() { Name = "Dockside Tenants" }).GetByRole(AriaRole.Link, new() { Name = "Members" }).ClickAsync();
-        await ShootAsync(page, "members-with-candidate");
+        await Screens.SaveAtWidthAsync(page, "membership-members-with-candidate");
         await page.GetByRole(AriaRole.Button, new() { Name = $"Vouch for {joinerHandle}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"You vouched for {joinerHandle}, who is now a member.");
 
@@ -81,7 +80,7 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
         await Assertions.Expect(members.Filter(new() { Has = other.Locator(".person__name").GetByText(founderHandle, new() { Exact = true }) }))
             .ToContainTextAsync("Founded the organization");
         await Assertions.Expect(other.GetByRole(AriaRole.Link, new() { Name = "Invitations" })).ToBeVisibleAsync();
-        await ShootAsync(other, "members");
+        await Screens.SaveAtWidthAsync(other, "membership-members");
 
         founder.Errors.Should().BeEmpty();
         joiner.Errors.Should().BeEmpty();
@@ -91,7 +90,7 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
     public async Task Every_membership_page_fits_a_phone_and_reads_without_console_errors()
     {
         var slug = "org-" + Guid.NewGuid().ToString("N")[..8];
-        await using var session = await browser.NewSessionAsync(app.BaseAddress, Phone);
+        await using var session = await browser.NewSessionAsync(app.BaseAddress, Screens.Phone);
         var page = session.Page;
 
         await page.GotoAsync("/found");
@@ -139,7 +138,7 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
         await Assertions.Expect(page.Locator("[data-valmsg-for='Input.Slug']")).ToContainTextAsync("The web address is");
         await Assertions.Expect(page.Locator("[data-valmsg-for='Input.Password']")).ToContainTextAsync("at least 12 characters");
         (await page.GetByLabel("Name").InputValueAsync()).Should().Be("Good name");
-        await ShootAsync(page, "found-errors");
+        await Screens.SaveAtWidthAsync(page, "membership-found-errors");
         session.Errors.Should().BeEmpty();
     }
 
@@ -147,17 +146,9 @@ public sealed partial class Founding_and_joining_in_a_browser(Founding_and_joini
     {
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
         overflow.Should().Be(0, $"{name} ({page.Url}) must not scroll sideways on a phone");
-        await ShootAsync(page, name);
+        await Screens.SaveAtWidthAsync(page, "membership-" + name);
     }
 
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
-        if (string.IsNullOrEmpty(folder)) return;
-        Directory.CreateDirectory(folder);
-        var width = page.ViewportSize?.Width ?? 0;
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"membership-{name}-{width}.png"), FullPage = true });
-    }
 
     [GeneratedRegex("found", RegexOptions.IgnoreCase)]
     private static partial Regex FoundLink();

@@ -14,9 +14,6 @@ namespace ESoviet.Browser.Tests.Voting;
 public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, BrowserFixture browser)
     : IClassFixture<VotingApp>, IClassFixture<BrowserFixture>
 {
-    private static readonly ViewportSize Desktop = new() { Width = 1280, Height = 900 };
-    private static readonly ViewportSize Phone = new() { Width = 375, Height = 812 };
-
     [Fact]
     public async Task A_member_proposes_in_a_thread_three_members_vote_one_changes_and_the_deadline_adopts_it()
     {
@@ -45,13 +42,13 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await dana.WithdrawAsync(slug, sundays);
         await anna.DraftAsync(slug, upkeep, "Seal roll-call votes until the close", "charter_change", SealedCharter);
 
-        await using var annaBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
-        await using var borisBrowser = await browser.NewSessionAsync(app.BaseAddress, Desktop);
+        await using var annaBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
+        await using var borisBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
         // Chen's browser runs no script at all: voting must not need it.
         await using var chenBrowser = await BrowserSession.OpenAsync(await browser.Browser.NewContextAsync(new()
         {
             BaseURL = app.BaseAddress.ToString(),
-            ViewportSize = Desktop,
+            ViewportSize = Screens.Desktop,
             JavaScriptEnabled = false,
         }));
         var page = annaBrowser.Page;
@@ -91,7 +88,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(page.Locator(".phase__title")).ToContainTextAsync("In discussion until");
         await Assertions.Expect(page.Locator(".proposer__blocker")).ToContainTextAsync("Voting can open in 2 days");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Open voting" })).ToHaveCountAsync(0);
-        await ShootAsync(page, "proposal-discussion");
+        await Screens.CheckPhoneAndSaveAsync(page, "voting-proposal-discussion");
 
         // Boris offers his reply from the thread as an amendment.
         await other.GotoAsync(proposalUrl);
@@ -113,7 +110,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
 
         await page.GetByRole(AriaRole.Link, new() { NameRegex = RevisionLink() }).ClickAsync();
         await Assertions.Expect(page.Locator(".version").First.Locator("ins")).ToContainTextAsync("weekdays");
-        await ShootAsync(page, "proposal-revisions");
+        await Screens.CheckPhoneAndSaveAsync(page, "voting-proposal-revisions");
         await page.GetByRole(AriaRole.Link, new() { Name = "Back to the proposal" }).ClickAsync();
 
         // Two days later the proposer opens the vote.
@@ -178,7 +175,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(count).ToContainTextAsync("a simple majority: more For than Against");
         await other.ReloadAsync();
         await Assertions.Expect(other.Locator(".roll-call__table tbody tr")).ToHaveCountAsync(3);
-        await ShootAsync(other, "proposal-voting");
+        await Screens.CheckPhoneAndSaveAsync(other, "voting-proposal-voting");
         await ShootElementAsync(other, "#roll-call", "roll-call");
 
         // Dana never votes; at the deadline the closer counts (it polls every half second).
@@ -189,7 +186,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(page.Locator(".count .projection--final")).ToContainTextAsync("Outcome: Adopted, 2 For, 1 Against, 0 Abstain");
         await Assertions.Expect(page.Locator(".roll-call__missing-title")).ToHaveTextAsync("Did not vote (1)");
         await Assertions.Expect(page.Locator("form[data-vote-form]")).ToHaveCountAsync(0);
-        await ShootAsync(page, "proposal-adopted");
+        await Screens.CheckPhoneAndSaveAsync(page, "voting-proposal-adopted");
 
         // The list, with a proposal in every phase: Boris's rota goes to the vote, Chen's roof repair is new.
         await boris.OpenVotingAsync(slug, rota);
@@ -202,7 +199,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         await Assertions.Expect(page.Locator(".proposal-group--drafts")).ToContainTextAsync("Seal roll-call votes until the close");
         await Assertions.Expect(page.Locator(".proposal-group--closed .proposal-item")).ToContainTextAsync(["Adopted"]);
         await Assertions.Expect(page.Locator(".proposal-group--withdrawn")).ToContainTextAsync("Move general meetings to Sunday afternoons");
-        await ShootAsync(page, "proposals");
+        await Screens.CheckPhoneAndSaveAsync(page, "voting-proposals");
 
         annaBrowser.Errors.Should().BeEmpty();
         chenBrowser.Errors.Should().BeEmpty();
@@ -278,29 +275,12 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
         }
     }
 
-    /// <summary>Checks the page fits a phone, and with ESOVIET_SCREENSHOTS set keeps it at desktop and phone width.</summary>
-    private static async Task ShootAsync(IPage page, string name)
-    {
-        await page.SetViewportSizeAsync(Phone.Width, Phone.Height);
-        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        overflow.Should().Be(0, $"{name} ({page.Url}) must not scroll sideways on a phone");
-        var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
-        if (!string.IsNullOrEmpty(folder))
-        {
-            Directory.CreateDirectory(folder);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"voting-{name}-375.png"), FullPage = true });
-            await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(folder, $"voting-{name}-1280.png"), FullPage = true });
-        }
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
-    }
 
     /// <summary>One part of the page with a margin of the page around it, at desktop and phone width.</summary>
     private static async Task ShootElementAsync(IPage page, string selector, string name)
     {
-        var folder = Environment.GetEnvironmentVariable("ESOVIET_SCREENSHOTS");
-        if (string.IsNullOrEmpty(folder)) return;
-        foreach (var size in new[] { Desktop, Phone })
+        if (Screens.Folder is not { } folder) return;
+        foreach (var size in new[] { Screens.Desktop, Screens.Phone })
         {
             await page.SetViewportSizeAsync(size.Width, size.Height);
             var box = await page.Locator(selector).BoundingBoxAsync() ?? throw new InvalidOperationException($"{selector} is not shown.");
@@ -314,7 +294,7 @@ public sealed partial class Proposing_and_voting_in_a_browser(VotingApp app, Bro
                 Clip = new() { X = Math.Max(0, box.X - margin), Y = Math.Max(0, box.Y + scrolled - margin), Width = Math.Min(size.Width, box.Width + 2 * margin), Height = box.Height + 2 * margin },
             });
         }
-        await page.SetViewportSizeAsync(Desktop.Width, Desktop.Height);
+        await page.SetViewportSizeAsync(Screens.Desktop.Width, Screens.Desktop.Height);
     }
 
     [GeneratedRegex("^revision 2")]
