@@ -33,7 +33,7 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
             using var vote = await who.Api.PutJsonAsync($"/api/orgs/{slug}/proposals/{proposal}/votes/mine", new { choice });
             vote.StatusCode.Should().Be(HttpStatusCode.OK);
         }
-        await WaitUntilAsync(async () => (await anna.Api.GetAsync($"/api/orgs/{slug}/decisions/1")).StatusCode == HttpStatusCode.OK);
+        await Conditions.WaitUntilAsync(async () => (await anna.Api.GetAsync($"/api/orgs/{slug}/decisions/1")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20));
 
         // Boris finds the decision in the register and commits.
         await using var borisBrowser = await browser.NewSessionAsync(app.BaseAddress, Screens.Desktop);
@@ -105,8 +105,9 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
 
         // The review's time passes: the decision is done, with its review attached.
         app.Clock.Advance(TimeSpan.FromHours(49));
-        await WaitUntilAsync(async () =>
-            (await (await anna.Api.GetAsync($"/api/orgs/{slug}/decisions/1")).ReadJsonAsync()).GetProperty("phase").GetString() == "done");
+        await Conditions.WaitUntilAsync(async () =>
+            (await (await anna.Api.GetAsync($"/api/orgs/{slug}/decisions/1")).ReadJsonAsync()).GetProperty("phase").GetString() == "done",
+            TimeSpan.FromSeconds(20));
         await page.GotoAsync($"/o/{slug}/decisions/1");
         await Assertions.Expect(page.Locator(".decision-state").First).ToHaveTextAsync("Done");
         await Assertions.Expect(page.Locator("#review")).ToContainTextAsync("I asked for the hall keys too late.");
@@ -118,13 +119,4 @@ public sealed class Carrying_out_a_decision_in_a_browser(VotingApp app, BrowserF
 
     private static ILocator Row(IPage page, string member) => page.Locator("tr.commitment", new() { Has = page.GetByRole(AriaRole.Rowheader, new() { Name = member }) });
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not come true in time.");
-            await Task.Delay(100);
-        }
-    }
 }

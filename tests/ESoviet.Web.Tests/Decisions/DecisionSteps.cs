@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using ESoviet.Testing;
 using ESoviet.Web.Tests.Membership;
+using static ESoviet.Testing.Conditions;
 
 namespace ESoviet.Web.Tests.Decisions;
 
@@ -63,16 +64,6 @@ public static class DecisionSteps
         return await response.ReadJsonAsync();
     }
 
-    /// <summary>Polls until <paramref name="condition"/> holds; fails the test after <paramref name="seconds"/>.</summary>
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, double seconds = 15)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("The condition did not come true in time.");
-            await Task.Delay(100);
-        }
-    }
 
     private static Dictionary<string, object?> Merge(object a, object b)
     {

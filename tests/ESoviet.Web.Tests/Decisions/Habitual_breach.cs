@@ -5,6 +5,7 @@ using ESoviet.Web.Decisions;
 using ESoviet.Web.Tests.Membership;
 using Microsoft.Extensions.DependencyInjection;
 using static ESoviet.Web.Tests.Decisions.DecisionSteps;
+using static ESoviet.Testing.Conditions;
 
 namespace ESoviet.Web.Tests.Decisions;
 
