@@ -1,5 +1,6 @@
 using System.Globalization;
 using ESoviet.Faults.Tests.Harness;
+using ESoviet.Testing;
 using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Ledger;
 using Npgsql;

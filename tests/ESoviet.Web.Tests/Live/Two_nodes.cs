@@ -17,7 +17,7 @@ public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFix
     [Fact]
     public async Task A_vote_cast_through_node_a_reaches_a_client_on_node_b_within_a_second()
     {
-        await using var nodeB = await new SecondNode(app.ConnectionString).ReadyAsync();
+        await using var nodeB = await AppProcess.StartAsync(app.ConnectionString);
         var (anna, slug) = await app.FoundAsync();
         using var _ = anna;
         var electors = await app.SeedMembersAsync(slug, 20, anna.Handle);
@@ -43,7 +43,7 @@ public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFix
     [Fact]
     public async Task A_reply_posted_through_node_b_reaches_a_client_on_node_a()
     {
-        await using var nodeB = await new SecondNode(app.ConnectionString).ReadyAsync();
+        await using var nodeB = await AppProcess.StartAsync(app.ConnectionString);
         var (anna, slug) = await app.FoundAsync();
         using var _ = anna;
         var thread = await anna.StartThreadAsync(slug);
@@ -59,78 +59,5 @@ public sealed class Two_nodes(LiveApp app, ITestOutputHelper output) : IClassFix
         // The thread's opening post, committed just before the subscription, may be pushed first: wait for the reply.
         var pushed = await onA.NextEventAsync("contribution_posted", TimeSpan.FromSeconds(2), contribution: reply);
         pushed.Data().GetProperty("html").GetString().Should().Contain("Written on node B");
-    }
-
-    /// <summary>
-    /// Another node: the same app, built output started as its own operating-system process on another loopback port,
-    /// over the same database. Nothing is shared with the test's node but PostgreSQL.
-    /// </summary>
-    private sealed class SecondNode : IAsyncDisposable
-    {
-        private readonly Process process;
-
-        public SecondNode(string connectionString)
-        {
-            var port = FreePort();
-            Address = new Uri($"http://127.0.0.1:{port}/");
-            var configuration = typeof(Two_nodes).Assembly.Location.Contains("/bin/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-            var appDirectory = Path.Combine(RepositoryRoot.Path, "src", "ESoviet.Web", "bin", configuration, "net10.0");
-            var start = new ProcessStartInfo("dotnet", [Path.Combine(appDirectory, "ESoviet.Web.dll")])
-            {
-                WorkingDirectory = appDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["ConnectionStrings__Postgres"] = connectionString;
-            start.Environment["ASPNETCORE_URLS"] = Address.ToString().TrimEnd('/');
-            start.Environment["ASPNETCORE_ENVIRONMENT"] = AppFixture.EnvironmentName;
-            start.Environment["Logging__LogLevel__Default"] = "Warning";
-            process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the second node.");
-            process.OutputDataReceived += (_, _) => { };
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-        }
-
-        public Uri Address { get; }
-
-        /// <summary>Waits until the node answers its health probe.</summary>
-        public async Task<SecondNode> ReadyAsync()
-        {
-            using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                if (process.HasExited) throw new InvalidOperationException($"The second node exited with code {process.ExitCode}.");
-                try
-                {
-                    if ((await client.GetAsync("/health")).IsSuccessStatusCode) return this;
-                }
-                catch (HttpRequestException) { }
-                catch (TaskCanceledException) { }
-                if (DateTime.UtcNow > deadline) throw new TimeoutException("The second node did not start within 60 s.");
-                await Task.Delay(200);
-            }
-        }
-
-        private static int FreePort()
-        {
-            var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            return port;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!process.HasExited)
-            {
-                process.Kill(entireProcessTree: true);
-                await process.WaitForExitAsync();
-            }
-            process.Dispose();
-        }
     }
 }

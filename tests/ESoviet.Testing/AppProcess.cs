@@ -1,13 +1,13 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using ESoviet.Testing;
 
-namespace ESoviet.Faults.Tests.Harness;
+namespace ESoviet.Testing;
 
 /// <summary>
-/// The app as an operating-system process of its own (the built ESoviet.Web.dll), so a test can SIGKILL it the way a
-/// crash would: no graceful shutdown, no hosted service stopped, transactions cut off mid-flight.
+/// The app as an operating-system process of its own (the built ESoviet.Web.dll): a second node beside the test's
+/// in-process one, sharing nothing with it but PostgreSQL, or a node a test can SIGKILL the way a crash would (no
+/// graceful shutdown, no hosted service stopped, transactions cut off mid-flight).
 /// </summary>
 public sealed class AppProcess : IAsyncDisposable
 {
