@@ -16,8 +16,6 @@ public sealed record Member(string Handle, string Token);
 /// <summary>Organizations, members, proposals and votes, built through the app the way the other test projects do.</summary>
 public static class Forum
 {
-    private static readonly Lazy<string> SharedHash = new(() => AccountStore.HashPassword(ApiClient.DefaultPassword));
-
     public static readonly object ProposalText = new
     {
         title = "Open a canteen",
@@ -43,26 +41,8 @@ public static class Forum
     }
 
     /// <summary>Full members written through the event store as the domain writes them, each with a token.</summary>
-    public static async Task<List<Member>> SeedMembersAsync(this AppFixture app, Guid org, int count, string invitedBy)
-    {
-        var accounts = app.Services.GetRequiredService<AccountStore>();
-        var tokens = app.Services.GetRequiredService<PersonalAccessTokens>();
-        var store = app.Services.GetRequiredService<EventStore.EventStore>();
-        var members = new List<Member>();
-        for (var i = 0; i < count; i++)
-        {
-            var handle = ApiClient.NewHandle("elector");
-            var account = new NewAccount(Guid.NewGuid(), handle, SharedHash.Value, Guid.NewGuid(), []);
-            await using var session = store.OpenSession(new EventMetadata(org.ToString(), invitedBy));
-            session.Enlist((connection, ct) => accounts.InsertAsync(connection, account, ct));
-            session.StartStream(MembershipState.StreamId(org, handle), "membership",
-                new CandidateAdmitted(org, handle, Guid.NewGuid(), invitedBy), new MemberAdmitted(org, handle, [invitedBy], false));
-            await session.SaveChangesAsync();
-            var token = await tokens.CreateAsync(account.Id, "faults", CancellationToken.None);
-            members.Add(new Member(handle, token!.Token));
-        }
-        return members;
-    }
+    public static async Task<List<Member>> SeedMembersAsync(this AppFixture app, Guid org, int count, string invitedBy) =>
+        (await app.SeedFullMembersAsync(org, count, invitedBy, "faults")).Select(m => new Member(m.Handle, m.Token)).ToList();
 
     /// <summary>Many members at once, a hundred per commit and without tokens: volume for the sealer to chew on (two events each).</summary>
     public static async Task SeedManyMembersAsync(this AppFixture app, Guid org, int count, string invitedBy)
@@ -75,7 +55,7 @@ public static class Forum
             for (var i = done; i < Math.Min(count, done + 100); i++)
             {
                 var handle = ApiClient.NewHandle("member");
-                var account = new NewAccount(Guid.NewGuid(), handle, SharedHash.Value, Guid.NewGuid(), []);
+                var account = new NewAccount(Guid.NewGuid(), handle, SeededMembers.SharedHash.Value, Guid.NewGuid(), []);
                 session.Enlist((connection, ct) => accounts.InsertAsync(connection, account, ct));
                 session.StartStream(MembershipState.StreamId(org, handle), "membership",
                     new CandidateAdmitted(org, handle, Guid.NewGuid(), invitedBy), new MemberAdmitted(org, handle, [invitedBy], false));

@@ -96,15 +96,13 @@ public sealed record Caller(string Handle, HttpClient Client, Guid AccountId, Gu
 /// </summary>
 public static class HostilePeople
 {
-    private static readonly Lazy<string> SharedHash = new(() => AccountStore.HashPassword(ApiClient.DefaultPassword));
-
     public static async Task<Caller> SeedAsync(this AppFixture app, Guid org, MemberStatus status, string prefix, bool revokeToken = false)
     {
         var accounts = app.Services.GetRequiredService<AccountStore>();
         var tokens = app.Services.GetRequiredService<PersonalAccessTokens>();
         var store = app.Services.GetRequiredService<EventStore.EventStore>();
         var handle = ApiClient.NewHandle(prefix);
-        var account = new NewAccount(Guid.NewGuid(), handle, SharedHash.Value, Guid.NewGuid(), []);
+        var account = new NewAccount(Guid.NewGuid(), handle, SeededMembers.SharedHash.Value, Guid.NewGuid(), []);
         await using (var session = store.OpenSession(new EventStore.EventMetadata(org.ToString(), "seed")))
         {
             session.Enlist((connection, ct) => accounts.InsertAsync(connection, account, ct));
