@@ -2,9 +2,11 @@ using System.Text.Json;
 using ESoviet.EventStore;
 using ESoviet.EventStore.Projections;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
 using ESoviet.Web.Voting;
 using Npgsql;
+using static ESoviet.Web.Infrastructure.ProjectionBatch;
 
 namespace ESoviet.Web.Decisions;
 
@@ -19,14 +21,8 @@ public sealed class DecisionsProjection : IInlineProjection
 
     public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        NpgsqlBatch? batch = null;
-        void Add(string sql, params object?[] args)
-        {
-            batch ??= new NpgsqlBatch(connection);
-            var command = new NpgsqlBatchCommand(sql);
-            foreach (var arg in args) command.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
-            batch.BatchCommands.Add(command);
-        }
+        await using var batch = new ProjectionBatch(connection);
+        void Add(string sql, params object?[] args) => batch.Add(sql, args);
 
         foreach (var e in events)
         {
@@ -163,9 +159,6 @@ public sealed class DecisionsProjection : IInlineProjection
                     break;
             }
         }
-        if (batch is null) return;
-        await using (batch) await batch.ExecuteNonQueryAsync(ct);
+        await batch.ExecuteAsync(ct);
     }
-
-    private static NpgsqlParameter Text(string? value) => new NpgsqlParameter<string?> { TypedValue = value };
 }

@@ -2,8 +2,10 @@ using System.Text.Json;
 using ESoviet.EventStore;
 using ESoviet.EventStore.Projections;
 using ESoviet.Web.Accounts;
+using ESoviet.Web.Infrastructure;
 using ESoviet.Web.Membership;
 using Npgsql;
+using static ESoviet.Web.Infrastructure.ProjectionBatch;
 
 namespace ESoviet.Web.Voting;
 
@@ -18,14 +20,8 @@ public sealed class VotingProjection : IInlineProjection
 
     public async Task ApplyAsync(NpgsqlConnection connection, IReadOnlyList<StoredEvent> events, CancellationToken ct)
     {
-        NpgsqlBatch? batch = null;
-        void Add(string sql, params object?[] args)
-        {
-            batch ??= new NpgsqlBatch(connection);
-            var command = new NpgsqlBatchCommand(sql);
-            foreach (var arg in args) command.Parameters.Add(arg as NpgsqlParameter ?? new NpgsqlParameter { Value = arg ?? DBNull.Value });
-            batch.BatchCommands.Add(command);
-        }
+        await using var batch = new ProjectionBatch(connection);
+        void Add(string sql, params object?[] args) => batch.Add(sql, args);
 
         foreach (var e in events)
         {
@@ -125,8 +121,7 @@ public sealed class VotingProjection : IInlineProjection
                     break;
             }
         }
-        if (batch is null) return;
-        await using (batch) await batch.ExecuteNonQueryAsync(ct);
+        await batch.ExecuteAsync(ct);
     }
 
     /// <summary>The snake_case word an enum is stored and serialized as.</summary>
@@ -138,8 +133,6 @@ public sealed class VotingProjection : IInlineProjection
 
         public static string Of(T value) => Words[value];
     }
-
-    private static NpgsqlParameter Text(string? value) => new NpgsqlParameter<string?> { TypedValue = value };
 
     private static Guid Org(StoredEvent e) =>
         Guid.TryParse(e.TenantId, out var org) ? org : throw new InvalidOperationException($"Event {e.Sequence} has no organization.");
